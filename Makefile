@@ -1,0 +1,53 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format worker beat messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-run
+
+## run: install, migrate, load demo data and serve on http://127.0.0.1:8000 (embedded mode by default)
+run: $(VENV)/.installed-run
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite on PostgreSQL and Redis (and Chromium for browser tests)
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## worker / beat: Celery processes for the service mode (REDIS_URL set)
+worker: $(VENV)/.installed-run
+	$(BIN)/celery -A humas worker --loglevel=INFO
+
+beat: $(VENV)/.installed-run
+	$(BIN)/celery -A humas beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+## messages: refresh locale/*/django.po from the source and compile the .mo files
+messages: $(VENV)/.installed-dev
+	DEBUG=true $(BIN)/python manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=var --ignore=bench
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+
+from . import access
+from .models import Unit
+
+SITE_UNIT_CACHE_KEY = "humas:site-unit:v2"
+
+
+def site_identity() -> dict[str, str]:
+    """Name and logo of the portal: the first active root unit, else SITE_NAME. Cached one minute."""
+    identity = cache.get(SITE_UNIT_CACHE_KEY)
+    if identity is None:
+        unit = Unit.objects.active().roots().order_by("pk").first()
+        identity = {
+            "name": unit.name if unit else settings.SITE_NAME,
+            "short_name": (unit.display_name if unit else settings.SITE_NAME),
+            "logo_url": unit.logo.url if unit and unit.logo else "",
+            "slug": unit.slug if unit else "",
+            "address": unit.address if unit else "",
+            "phone": unit.phone if unit else "",
+            "email": unit.email if unit else "",
+        }
+        cache.set(SITE_UNIT_CACHE_KEY, identity, 60)
+    return identity
+
+
+def forget_site_identity() -> None:
+    cache.delete(SITE_UNIT_CACHE_KEY)
+
+
+def site(request: HttpRequest) -> dict:
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    path = request.get_full_path()
+    languages = [
+        {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
+        for code, name in settings.LANGUAGES
+    ]
+    return {
+        "portal": SimpleLazyObject(site_identity),
+        "languages": languages,
+        "is_staff_member": lambda: access.is_staff_member(request.user),
+    }

@@ -1,0 +1,146 @@
+"""Dates the Indonesian way, in a unit's time zone, and working-day arithmetic.
+
+"Kamis, 26 September 2019 13:48 WITA": day name, day, month name, year, 24-hour time and the zone's
+Indonesian abbreviation. Working days skip Saturdays, Sundays, Indonesia's national holidays (from the
+`holidays` package) and the collective-leave days (cuti bersama) that an admin enters.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+from django.utils import timezone, translation
+
+ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+_DAYS = {
+    "id": ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"],
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+}
+_MONTHS = {
+    "id": [
+        "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+        "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    ],
+    "en": [
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ],
+}  # fmt: skip
+
+
+def _lang(language: str | None) -> str:
+    lang = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return lang if lang in _DAYS else "id"
+
+
+def zone(tz_name: str | None) -> ZoneInfo:
+    return ZoneInfo(tz_name or settings.TIME_ZONE)
+
+
+def zone_abbreviation(tz_name: str | None, moment: datetime | None = None) -> str:
+    name = tz_name or settings.TIME_ZONE
+    if name in ZONE_ABBREVIATIONS:
+        return ZONE_ABBREVIATIONS[name]
+    return (moment or timezone.now()).astimezone(ZoneInfo(name)).tzname() or name
+
+
+def to_local(value: datetime, tz_name: str | None = None) -> datetime:
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    return value.astimezone(zone(tz_name))
+
+
+def format_date(value: date | datetime, *, language: str | None = None, weekday: bool = True) -> str:
+    """'Kamis, 26 September 2019' (or without the day name)."""
+    lang = _lang(language)
+    d = value.date() if isinstance(value, datetime) else value
+    text = f"{d.day} {_MONTHS[lang][d.month - 1]} {d.year}"
+    return f"{_DAYS[lang][d.weekday()]}, {text}" if weekday else text
+
+
+def format_datetime(
+    value: datetime, tz_name: str | None = None, *, language: str | None = None, weekday: bool = True
+) -> str:
+    """'Kamis, 26 September 2019 13:48 WITA' in the given zone (default: the site's)."""
+    local = to_local(value, tz_name)
+    return f"{format_date(local, language=language, weekday=weekday)} {local:%H:%M} {zone_abbreviation(tz_name, local)}"
+
+
+# --- working days -------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def national_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("ID", years=year).keys())
+
+
+def holiday_names(start: date, end: date, *, language: str | None = None) -> dict[date, str]:
+    """National holidays between start and end inclusive, with their names."""
+    lang = "id" if _lang(language) == "id" else "en_US"
+    found = holidays.country_holidays("ID", years=range(start.year, end.year + 1), language=lang)
+    return {d: name for d, name in sorted(found.items()) if start <= d <= end}
+
+
+def closed_days(start: date, end: date) -> set[date]:
+    """Every national holiday and collective-leave day from start to end inclusive (weekends apart)."""
+    from .models import CollectiveLeaveDay
+
+    days = {d for year in range(start.year, end.year + 1) for d in national_holidays(year) if start <= d <= end}
+    days.update(CollectiveLeaveDay.objects.filter(date__range=(start, end)).values_list("date", flat=True))
+    return days
+
+
+def is_working_day(day: date, closed: set[date] | None = None) -> bool:
+    if day.weekday() >= 5:
+        return False
+    if closed is None:
+        closed = closed_days(day, day)
+    return day not in closed
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The n-th working day after `start` (start itself not counted); n = 0 gives `start` if it is a
+    working day, else the next working day."""
+    if n < 0:
+        raise ValueError("n must not be negative")
+    horizon = n * 2 + 30
+    closed = closed_days(start, start + timedelta(days=horizon))
+    day, counted = start, 0
+    if n == 0:
+        while not is_working_day(day, closed):
+            day += timedelta(days=1)
+        return day
+    while counted < n:
+        day += timedelta(days=1)
+        if day > start + timedelta(days=horizon):
+            horizon *= 2
+            closed = closed_days(start, start + timedelta(days=horizon))
+        if is_working_day(day, closed):
+            counted += 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """How many working days lie after `start` up to and including `end` (negative when end < start)."""
+    if end < start:
+        return -working_days_between(end, start)
+    closed = closed_days(start, end)
+    day, count = start, 0
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day, closed):
+            count += 1
+    return count
+
+
+def deadline(start: datetime, n: int, tz_name: str | None = None) -> datetime:
+    """End (23:59:59) of the n-th working day after `start`'s date in the unit's zone, as an aware
+    datetime. The day the clock starts is not counted, as SP4N-LAPOR! counts."""
+    local = to_local(start, tz_name)
+    due = add_working_days(local.date(), n)
+    return datetime.combine(due, time(23, 59, 59), tzinfo=zone(tz_name))

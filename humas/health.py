@@ -1,0 +1,64 @@
+"""/healthz: is the database, the cache and the Celery broker each reachable? 200 when all are, else 503.
+The answer names each check and its time, never a host, a password or a stack trace."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def check_cache() -> str:
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "1", 10)
+    if cache.get(key) != "1":
+        raise RuntimeError("cache did not return what was stored")
+    cache.delete(key)
+    return "ok"
+
+
+def check_broker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "inline"
+    from kombu import Connection
+
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2, transport_options={"socket_timeout": 2}) as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+        conn.default_channel.client.ping()
+    return "ok"
+
+
+CHECKS: dict[str, Callable[[], str]] = {"database": check_database, "cache": check_cache, "broker": check_broker}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    results: dict[str, dict[str, object]] = {}
+    healthy = True
+    for name, check in CHECKS.items():
+        started = time.perf_counter()
+        try:
+            status = check()
+        except Exception as exc:  # any failure of a dependency is a 503, never a 500
+            healthy = False
+            status = "down"
+            results[name] = {"status": status, "error": type(exc).__name__}
+        else:
+            results[name] = {"status": status}
+        results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return JsonResponse({"status": "ok" if healthy else "down", "checks": results}, status=200 if healthy else 503)

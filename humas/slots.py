@@ -1,0 +1,39 @@
+"""Places in the shared templates that the apps fill in (the home page's sections, the footer, the staff
+console's menu). An app registers a renderer from its AppConfig.ready(); humas itself imports no app.
+
+    slots.register("footer", lambda request: render_to_string("channels_social/footer.html", ...))
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
+Renderer = Callable[[HttpRequest], str]
+
+SLOTS = ("home", "footer", "unit_contact", "staff_menu", "staff_home")
+
+_registry: dict[str, list[tuple[int, Renderer]]] = defaultdict(list)
+
+
+def register(slot: str, renderer: Renderer, *, order: int = 100) -> None:
+    if slot not in SLOTS:
+        raise ValueError(f"unknown slot {slot!r}; known: {', '.join(SLOTS)}")
+    if any(existing is renderer for _, existing in _registry[slot]):
+        return
+    _registry[slot].append((order, renderer))
+    _registry[slot].sort(key=lambda pair: pair[0])
+
+
+def render(slot: str, request: HttpRequest) -> SafeString:
+    parts = [renderer(request) for _, renderer in _registry.get(slot, [])]
+    # renderers return render_to_string() output, which is already safe; anything else gets escaped
+    return format_html_join("", "{}", ((p,) for p in parts if p))
+
+
+def filled(slot: str) -> bool:
+    return bool(_registry.get(slot))

@@ -1,0 +1,13 @@
+"""Thin Celery tasks of the core app: ids in, a service call, nothing else."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+
+@shared_task(acks_late=True)
+def clear_expired_sessions_task() -> int:
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

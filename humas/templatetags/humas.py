@@ -1,0 +1,39 @@
+"""Template helpers: Indonesian dates in a unit's zone, access checks, slots filled by the apps."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django import template
+
+from .. import access, dates, slots
+
+register = template.Library()
+
+
+@register.filter
+def local_datetime(value: datetime | None, tz_name: str | None = None) -> str:
+    """{{ complaint.created_at|local_datetime:unit.time_zone }} → 'Kamis, 26 September 2019 13:48 WITA'."""
+    if not value:
+        return ""
+    return dates.format_datetime(value, tz_name)
+
+
+@register.filter
+def local_date(value: date | datetime | None, tz_name: str | None = None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = dates.to_local(value, tz_name)
+    return dates.format_date(value)
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action: str, obj) -> bool:
+    """{% can "unit.manage" unit as may_edit %}"""
+    return access.can(context["request"].user, action, obj)
+
+
+@register.simple_tag(takes_context=True)
+def slot(context, name: str):
+    return slots.render(name, context["request"])

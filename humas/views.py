@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+from . import access, dates, units
+from .context_processors import site_identity
+from .errors import Refused
+from .forms import StaffLoginForm, UnitContactForm
+from .models import Membership, Role, Unit
+
+
+def staff_required(view):
+    """Log in first; then only users with a membership (or superusers) get in, others see 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access.is_staff_member(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- public pages -----------------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    units_list = (
+        Unit.objects.active().select_related("parent").order_by(F("parent_id").asc(nulls_first=True), "name")[:50]
+    )
+    return render(request, "humas/home.html", {"units": units_list})
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    units_list = list(Unit.objects.active().order_by("name"))
+    return render(request, "humas/contact.html", {"units": units_list})
+
+
+def unit_contact(request: HttpRequest, slug: str) -> HttpResponse:
+    unit = get_object_or_404(Unit.objects.active().select_related("parent"), slug=slug)
+    children = unit.children.filter(is_active=True).order_by("name")
+    return render(
+        request,
+        "humas/unit_contact.html",
+        {"unit": unit, "children": children, "zone": dates.zone_abbreviation(unit.time_zone)},
+    )
+
+
+# --- staff console ----------------------------------------------------------------------------------
+
+
+@staff_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    held = (
+        Membership.objects.filter(user=request.user, unit__is_active=True)
+        .select_related("unit")
+        .order_by("unit__name", "role")
+    )
+    by_unit: dict[Unit, list[str]] = defaultdict(list)
+    for membership in held:
+        by_unit[membership.unit].append(membership.get_role_display())
+    return render(request, "staff/home.html", {"memberships": dict(by_unit)})
+
+
+@staff_required
+def staff_units(request: HttpRequest) -> HttpResponse:
+    visible = access.scope(request.user, "unit.view", Unit.objects.select_related("parent")).order_by("name")
+    return render(request, "staff/units.html", {"units": visible})
+
+
+@staff_required
+def staff_unit(request: HttpRequest, slug: str) -> HttpResponse:
+    unit = access.get_for(
+        request.user,
+        "unit.view",
+        Unit.objects.select_related("parent").prefetch_related(
+            Prefetch("children", queryset=Unit.objects.order_by("name")),
+        ),
+        slug=slug,
+    )
+    members = []
+    if access.can(request.user, "member.manage", unit):
+        members = list(Membership.objects.filter(unit=unit).select_related("user").order_by("user__username", "role"))
+    return render(
+        request,
+        "staff/unit.html",
+        {
+            "unit": unit,
+            "members": members,
+            "my_roles": sorted(Role(r).label for r in access.roles_in(request.user, unit)),
+            "may_manage": access.can(request.user, "unit.manage", unit),
+        },
+    )
+
+
+@staff_required
+def staff_unit_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    unit = access.get_for(request.user, "unit.manage", Unit.objects.all(), slug=slug)
+    form = UnitContactForm(request.POST or None, request.FILES or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            units.update_unit_contact(
+                unit,
+                by=request.user,
+                logo=form.cleaned_data["logo_upload"],
+                remove_logo=form.cleaned_data["remove_logo"],
+                **{name: form.cleaned_data[name] for name in units.CONTACT_FIELDS},
+            )
+        except ValidationError as exc:
+            form.add_error("logo_upload", exc)
+        except Refused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The unit's contact details were saved."))
+            return redirect("humas:staff_unit", slug=unit.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "staff/unit_edit.html", {"unit": unit, "form": form}, status=status)
+
+
+# --- staff login --------------------------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = StaffLoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("humas:password_change_done")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "emails/password_reset.txt"
+    html_email_template_name = "emails/password_reset.html"
+    subject_template_name = "emails/password_reset.subject.txt"
+    success_url = reverse_lazy("humas:password_reset_done")
+
+    def form_valid(self, form):
+        # the e-mail names the portal, not the bare domain Django would put in site_name
+        self.extra_email_context = {"site_name": site_identity()["name"]}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("humas:password_reset_complete")

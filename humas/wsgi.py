@@ -1,0 +1,9 @@
+"""WSGI entry: `gunicorn humas.wsgi`."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "humas.settings")
+
+application = get_wsgi_application()

@@ -1,0 +1,23 @@
+"""Settings for the test suite: the real settings module on PostgreSQL and Redis (the defaults below unless
+DATABASE_URL / REDIS_URL say otherwise), with a fast hasher, in-memory outbox and tasks inline. Tests that
+are about tasks start a real Celery worker and switch eager mode off themselves."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/humas")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-for-django-checks-0123456789")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("CACHE_KEY_PREFIX", "humas-test")
+os.environ.setdefault("HUMAS_VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
+
+from humas.settings import *  # noqa: F403
+from humas.settings import STATIC_ROOT, STORAGES, VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+MEDIA_ROOT = VAR_DIR / "media"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

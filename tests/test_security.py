@@ -1,0 +1,140 @@
+"""Production settings: `check --deploy` is clean, gunicorn serves with DEBUG off, and every response
+carries the security headers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    # start from a bare environment: the test run's own knobs (HTTPS=false and the like) must not leak in
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
+    env.update(
+        DJANGO_SETTINGS_MODULE="humas.settings",
+        DEBUG="false",
+        SECRET_KEY="prod-" + "q7Zr0x" * 10,
+        ALLOWED_HOSTS="humas.example.go.id,127.0.0.1",
+        SITE_URL="https://humas.example.go.id",
+        DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/humas"),
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        HUMAS_VAR_DIR=str(tmp_path / "var"),
+    )
+    env.update(extra)
+    return env
+
+
+def test_check_deploy_is_clean_with_production_values(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=production_env(tmp_path), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_serves_pages_and_static_files_with_debug_off(tmp_path):
+    from django.db import connection
+
+    test_db = connection.settings_dict["NAME"]  # the served pages read the test database
+    env = production_env(tmp_path, PROXY_COUNT="1", DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{test_db}")
+    collect = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert collect.returncode == 0, collect.stderr
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "humas.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("gunicorn did not start: " + server.stdout.read().decode(errors="replace"))
+                time.sleep(0.2)
+
+        def get(path: str, https: bool = True):
+            headers = {"Host": "humas.example.go.id"}
+            if https:
+                headers["X-Forwarded-Proto"] = "https"
+            request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 — http://127.0.0.1 only
+            opener = urllib.request.build_opener(NoRedirect)
+            try:
+                return opener.open(request, timeout=10)
+            except urllib.error.HTTPError as exc:
+                return exc
+
+        plain = get("/", https=False)
+        if plain.status == 500:
+            server.terminate()
+            pytest.fail(server.stdout.read().decode(errors="replace")[-3000:])
+        assert plain.status == 301 and plain.headers["Location"].startswith("https://humas.example.go.id/")
+        home = get("/")
+        html = home.read().decode()
+        assert home.status == 200
+        assert "Strict-Transport-Security" in home.headers
+        css_path = html.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
+        assert css_path.startswith("/static/css/humas.") and css_path != "/static/css/humas.css"  # hashed
+        css = get(css_path)
+        assert css.status == 200 and "max-age" in css.headers["Cache-Control"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/en/", "/kontak/", "/staf/masuk/", "/healthz", "/api/v1/", "/tidak-ada/"])
+def test_every_response_carries_the_security_headers(client, path):
+    response = client.get(path)
+    assert response["Content-Security-Policy"].startswith("default-src 'self'")
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+def test_pages_carry_no_inline_script_or_style(client, unit_tree):
+    """The CSP forbids inline code; make sure the templates do not need it."""
+    for path in ["/", "/en/", "/kontak/", "/kontak/kanwil-tengah/", "/staf/masuk/", "/staf/lupa-sandi/"]:
+        html = client.get(path).content.decode()
+        assert "<script>" not in html and "<style" not in html and " style=" not in html, path
+        assert " onclick=" not in html
+
+
+@pytest.mark.django_db
+def test_public_pages_stay_small(client, unit_tree):
+    for path in ["/", "/kontak/", "/staf/masuk/"]:
+        assert len(client.get(path).content) < 30_000, path
+    css = (ROOT / "static" / "css" / "humas.css").stat().st_size
+    assert css < 20_000
