@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self):
+        from humas import outbox
+
+        from .intake import receipt_email_context
+
+        outbox.register("emails/complaint_receipt", receipt_email_context)
+
+    def seed_demo(self, *, stdout, units):
+        from .demo import seed
+
+        seed(stdout=stdout, units=units)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from . import units
 from .context_processors import forget_site_identity
 from .errors import Refused
-from .models import CollectiveLeaveDay, Membership, Unit
+from .models import CollectiveLeaveDay, Membership, OutboxEmail, Unit
 from .uploads import clean_image
 
 User = get_user_model()
@@ -96,3 +96,22 @@ class CollectiveLeaveDayAdmin(admin.ModelAdmin):
 
 admin.site.site_header = _("Humas portal administration")
 admin.site.site_title = _("Humas admin")
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    """What the portal owes people by e-mail and whether it went out. Read-only."""
+
+    list_display = ["key", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["key"]
+    readonly_fields = [
+        "key", "to", "template", "context", "language", "subject", "status", "attempts", "next_attempt_at",
+        "sent_at", "last_error",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -54,6 +54,8 @@ def api_root(request: Request) -> Response:
     return Response(
         {
             "units": request.build_absolute_uri(reverse("api:unit-list")),
+            "categories": request.build_absolute_uri(reverse("api:category-list")),
+            "complaints": request.build_absolute_uri(reverse("api:complaint-submit")),
             "schema": request.build_absolute_uri(reverse("api:schema")),
             "docs": request.build_absolute_uri(reverse("api:docs")),
         }
@@ -78,6 +80,7 @@ api_patterns = [
     path("v1/", api_root, name="root"),
     path("v1/units/", UnitList.as_view(), name="unit-list"),
     path("v1/units/<slug:slug>/", UnitDetail.as_view(), name="unit-detail"),
+    path("", include("complaints.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
 ]

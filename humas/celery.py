@@ -15,6 +15,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    "sweep-outbox": {"task": "humas.tasks.sweep_outbox_task", "schedule": 60.0},
     "clear-expired-sessions": {
         "task": "humas.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=2, minute=15),

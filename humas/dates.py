@@ -7,6 +7,7 @@ Indonesian abbreviation. Working days skip Saturdays, Sundays, Indonesia's natio
 
 from __future__ import annotations
 
+import time as time_module
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -86,12 +87,32 @@ def holiday_names(start: date, end: date, *, language: str | None = None) -> dic
     return {d: name for d, name in sorted(found.items()) if start <= d <= end}
 
 
+# Collective-leave days are a few rows a year and are read on every deadline: each process keeps them for
+# a minute. Saving or deleting one in this process forgets them at once (humas.signals); other processes
+# see the change within LEAVE_DAYS_TTL seconds.
+LEAVE_DAYS_TTL = 60
+_leave_days: tuple[float, frozenset[date]] | None = None
+
+
+def leave_days() -> frozenset[date]:
+    global _leave_days
+    now = time_module.monotonic()
+    if _leave_days is None or now - _leave_days[0] > LEAVE_DAYS_TTL:
+        from .models import CollectiveLeaveDay
+
+        _leave_days = (now, frozenset(CollectiveLeaveDay.objects.values_list("date", flat=True)))
+    return _leave_days[1]
+
+
+def forget_leave_days() -> None:
+    global _leave_days
+    _leave_days = None
+
+
 def closed_days(start: date, end: date) -> set[date]:
     """Every national holiday and collective-leave day from start to end inclusive (weekends apart)."""
-    from .models import CollectiveLeaveDay
-
     days = {d for year in range(start.year, end.year + 1) for d in national_holidays(year) if start <= d <= end}
-    days.update(CollectiveLeaveDay.objects.filter(date__range=(start, end)).values_list("date", flat=True))
+    days.update(d for d in leave_days() if start <= d <= end)
     return days
 
 
@@ -103,13 +124,15 @@ def is_working_day(day: date, closed: set[date] | None = None) -> bool:
     return day not in closed
 
 
-def add_working_days(start: date, n: int) -> date:
+def add_working_days(start: date, n: int, closed: set[date] | None = None) -> date:
     """The n-th working day after `start` (start itself not counted); n = 0 gives `start` if it is a
-    working day, else the next working day."""
+    working day, else the next working day. `closed` may hand in closed_days() already fetched for at
+    least n * 2 + 30 days from `start`."""
     if n < 0:
         raise ValueError("n must not be negative")
     horizon = n * 2 + 30
-    closed = closed_days(start, start + timedelta(days=horizon))
+    if closed is None:
+        closed = closed_days(start, start + timedelta(days=horizon))
     day, counted = start, 0
     if n == 0:
         while not is_working_day(day, closed):
@@ -141,6 +164,11 @@ def working_days_between(start: date, end: date) -> int:
 def deadline(start: datetime, n: int, tz_name: str | None = None) -> datetime:
     """End (23:59:59) of the n-th working day after `start`'s date in the unit's zone, as an aware
     datetime. The day the clock starts is not counted, as SP4N-LAPOR! counts."""
-    local = to_local(start, tz_name)
-    due = add_working_days(local.date(), n)
-    return datetime.combine(due, time(23, 59, 59), tzinfo=zone(tz_name))
+    return deadlines(start, [n], tz_name)[0]
+
+
+def deadlines(start: datetime, ns: list[int], tz_name: str | None = None) -> list[datetime]:
+    """Several deadlines from one start, with one look-up of the closed days."""
+    local = to_local(start, tz_name).date()
+    closed = closed_days(local, local + timedelta(days=max(ns) * 2 + 30))
+    return [datetime.combine(add_working_days(local, n, closed), time(23, 59, 59), tzinfo=zone(tz_name)) for n in ns]

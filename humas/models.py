@@ -160,3 +160,35 @@ class CollectiveLeaveDay(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.description}"
+
+
+class OutboxEmail(TimeStampedModel):
+    """An e-mail the portal owes someone, written in the same transaction as the change that caused it and
+    sent after commit. If the broker is down the row waits; a periodic sweep sends what is still pending.
+    `key` makes enqueueing idempotent; the row lock while sending makes sure it goes out once. The message
+    is rendered when it is sent, from `template` and the ids in `context`; `subject` records what went out."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    to = models.EmailField(_("to"))
+    template = models.CharField(_("template"), max_length=120)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="id")
+    subject = models.CharField(_("subject"), max_length=250, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.status}"

@@ -11,3 +11,17 @@ from django.utils import timezone
 def clear_expired_sessions_task() -> int:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_email_task(message_id: int) -> bool:
+    from . import outbox
+
+    return outbox.deliver(message_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_outbox_task() -> int:
+    from . import outbox
+
+    return outbox.sweep()

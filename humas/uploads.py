@@ -102,3 +102,40 @@ def clean_image(
     image.save(out, **save_args)
     name = f"{secrets.token_urlsafe(12)}.{EXTENSIONS[target]}"
     return CleanImage(ContentFile(out.getvalue(), name=name), target, image.width, image.height)
+
+
+def clean_pdf(upload, *, max_bytes: int = 10 * MB) -> ContentFile:
+    """Accept a PDF by its content (the %PDF- signature at the start and an %%EOF marker), kept byte for
+    byte; it is only ever served as a download. Returns it under a random name."""
+    data = _read_capped(upload, max_bytes)
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
+        raise ValidationError(_("This file is not a PDF document we can accept."), code="bad_type")
+    return ContentFile(data, name=f"{secrets.token_urlsafe(12)}.pdf")
+
+
+def sniff(upload) -> str:
+    """'image', 'pdf' or '' from the first bytes of the file, whatever its name or declared type says."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image"
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    return ""
+
+
+def safe_display_name(name: str, *, limit: int = 100) -> str:
+    """A file name fit to show and to offer as a download name: no folders, no control characters."""
+    import os
+    import unicodedata
+
+    base = os.path.basename((name or "").replace("\\", "/")).strip()
+    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if ch.isprintable() and ch not in '<>:"/\\|?*')
+    base = base.lstrip(".") or "berkas"
+    if len(base) > limit:
+        stem, dot, ext = base.rpartition(".")
+        base = (stem[: limit - len(ext) - 1] + dot + ext) if dot and len(ext) <= 8 else base[:limit]
+    return base

@@ -50,7 +50,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api.urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
-    *i18n_patterns(path("", include((humas_patterns, "humas"))), prefix_default_language=False),
+    *i18n_patterns(
+        path("", include((humas_patterns, "humas"))),
+        path("", include("complaints.urls")),
+        prefix_default_language=False,
+    ),
 ]
 
 if settings.DEBUG:

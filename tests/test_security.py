@@ -112,7 +112,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/en/", "/kontak/", "/staf/masuk/", "/healthz", "/api/v1/", "/tidak-ada/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/en/", "/kontak/", "/staf/masuk/", "/healthz", "/api/v1/", "/tidak-ada/", "/pengaduan/"]
+)
 def test_every_response_carries_the_security_headers(client, path):
     response = client.get(path)
     assert response["Content-Security-Policy"].startswith("default-src 'self'")
@@ -126,7 +128,9 @@ def test_every_response_carries_the_security_headers(client, path):
 @pytest.mark.django_db
 def test_pages_carry_no_inline_script_or_style(client, unit_tree):
     """The CSP forbids inline code; make sure the templates do not need it."""
-    for path in ["/", "/en/", "/kontak/", "/kontak/kanwil-tengah/", "/staf/masuk/", "/staf/lupa-sandi/"]:
+    pages = ["/", "/en/", "/kontak/", "/kontak/kanwil-tengah/", "/staf/masuk/", "/staf/lupa-sandi/", "/pengaduan/",
+             "/pengaduan/lacak/", "/pengaduan/publik/"]  # fmt: skip
+    for path in pages:
         html = client.get(path).content.decode()
         assert "<script>" not in html and "<style" not in html and " style=" not in html, path
         assert " onclick=" not in html
@@ -134,7 +138,7 @@ def test_pages_carry_no_inline_script_or_style(client, unit_tree):
 
 @pytest.mark.django_db
 def test_public_pages_stay_small(client, unit_tree):
-    for path in ["/", "/kontak/", "/staf/masuk/"]:
+    for path in ["/", "/kontak/", "/staf/masuk/", "/pengaduan/", "/pengaduan/lacak/", "/pengaduan/publik/"]:
         assert len(client.get(path).content) < 30_000, path
     css = (ROOT / "static" / "css" / "humas.css").stat().st_size
     assert css < 20_000

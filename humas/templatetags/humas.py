@@ -37,3 +37,12 @@ def can(context, action: str, obj) -> bool:
 @register.simple_tag(takes_context=True)
 def slot(context, name: str):
     return slots.render(name, context["request"])
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ by_id|get_item:obj.pk }}: a dict look-up with a variable key (empty list when missing)."""
+    try:
+        return mapping.get(key, [])
+    except AttributeError:
+        return []

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import Attachment, Category, Complaint, ComplaintEvent
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "resolution_days", "order", "is_active"]
+    list_filter = ["resolution_days", "is_active", "unit"]
+    search_fields = ["name", "unit__name"]
+    autocomplete_fields = ["unit"]
+    list_select_related = ["unit"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = ComplaintEvent
+    fields = [
+        "created_at",
+        "kind",
+        "actor",
+        "by_reporter",
+        "from_status",
+        "to_status",
+        "public_message",
+        "internal_note",
+    ]
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["original_name", "kind", "content_type", "size", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    """Read-only: reports change only through the workflow's service functions (the staff console)."""
+
+    list_display = ["display_code", "title", "kind", "unit", "status", "channel", "created_at"]
+    list_filter = ["status", "kind", "channel", "visibility", "identity_mode"]
+    search_fields = ["title", "tracking_code"]
+    list_select_related = ["unit"]
+    date_hierarchy = "created_at"
+    inlines = [EventInline, AttachmentInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit", "category")

@@ -1,0 +1,208 @@
+"""Public complaint API: file a report (multipart, the same validation, service and throttles as the web
+form), track it by its code, list categories. Errors in the one shape of humas.api_errors."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from humas import dates, ratelimit
+from humas.api_errors import error_response, form_errors
+from humas.security import client_ip
+
+from . import intake
+from .forms import ComplaintForm
+from .models import Attachment, Category, Channel, Complaint
+from .tracking import public_attachments, public_events
+
+
+class CategoryOutput(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["id", "unit", "name", "description", "resolution_days"]
+
+
+class CategoryList(generics.ListAPIView):
+    """Active categories, optionally of one unit (`?unit=<slug>`)."""
+
+    serializer_class = CategoryOutput
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    pagination_class = None
+
+    @extend_schema(parameters=[OpenApiParameter("unit", str, description="slug of a unit")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        queryset = Category.objects.filter(is_active=True, unit__is_active=True).select_related("unit")
+        unit = self.request.query_params.get("unit")
+        if unit:
+            queryset = queryset.filter(unit__slug=unit)
+        return queryset.order_by("unit__name", "order", "name")
+
+
+class EventOutput(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField(source="get_kind_display")
+    by_reporter = serializers.BooleanField()
+    message = serializers.CharField(source="public_message")
+    status = serializers.CharField(source="to_status")
+    at = serializers.DateTimeField(source="created_at")
+    attachments = serializers.SerializerMethodField()
+
+    def get_attachments(self, event) -> list[dict]:
+        code = self.context["code"]
+        request = self.context["request"]
+        return [
+            {
+                "name": item.original_name,
+                "kind": item.kind,
+                "size": item.size,
+                "url": request.build_absolute_uri(reverse("api:complaint-attachment", args=[code, item.pk])),
+            }
+            for item in self.context["attachments"].get(event.pk, [])
+        ]
+
+
+class TrackingOutput(serializers.ModelSerializer):
+    tracking_code = serializers.CharField(source="display_code")
+    unit = serializers.CharField(source="unit.name")
+    category = serializers.CharField(source="category.name", default=None)
+    status_label = serializers.CharField(source="get_status_display")
+    received = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "tracking_code", "kind", "title", "description", "unit", "category", "status", "status_label",
+            "created_at", "received", "verification_due_at", "response_due_at", "resolution_due_at", "resolved_at",
+            "closed_at", "rating", "events",
+        ]  # fmt: skip
+
+    def get_received(self, complaint) -> str:
+        return dates.format_datetime(complaint.created_at, complaint.unit.time_zone)
+
+    def get_events(self, complaint) -> list[dict]:
+        context = {**self.context, "attachments": public_attachments(complaint), "code": complaint.tracking_code}
+        return EventOutput(public_events(complaint), many=True, context=context).data
+
+
+SubmitOutput = inline_serializer(
+    "ComplaintReceipt",
+    {
+        "tracking_code": serializers.CharField(),
+        "status": serializers.CharField(),
+        "unit": serializers.CharField(),
+        "verification_due_at": serializers.DateTimeField(),
+        "track_url": serializers.URLField(),
+    },
+)
+
+
+class ComplaintSubmit(APIView):
+    """File a report. multipart/form-data (with `attachments`, up to 5 files) or JSON without files.
+    Answers 201 with the tracking code; 400 with the fields' messages; 429 when the address sent too many."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: SubmitOutput})
+    def post(self, request):
+        if not ratelimit.hit(
+            "complaint-submit", client_ip(request), limit=settings.COMPLAINT_SUBMIT_LIMIT, window=3600
+        ):
+            return error_response(
+                _("Too many reports were sent from your network in the last hour. Try again later."), status=429
+            )
+        form = ComplaintForm(data=request.data, files=request.FILES)
+        if not form.is_valid():
+            return error_response(_("Please check the fields marked below."), form_errors(form))
+        try:
+            complaint = intake.submit_complaint(
+                data=form.to_input(),
+                files=form.cleaned_data["attachments"],
+                channel=Channel.API,
+                language=getattr(request, "LANGUAGE_CODE", None),
+            )
+        except ValidationError as exc:
+            return error_response(_("Please check the fields marked below."), {"attachments": exc.messages})
+        return Response(
+            {
+                "tracking_code": complaint.display_code,
+                "status": complaint.status,
+                "unit": complaint.unit.name,
+                "verification_due_at": complaint.verification_due_at,
+                "track_url": f"{settings.SITE_URL}/pengaduan/lacak/",
+            },
+            status=201,
+        )
+
+
+def _tracked(request, code: str) -> Complaint | Response:
+    if not ratelimit.hit("complaint-track", client_ip(request), limit=settings.COMPLAINT_TRACK_LIMIT, window=600):
+        return error_response(_("Too many look-ups from your network. Wait ten minutes and try again."), status=429)
+    complaint = intake.find_by_code(code)
+    if complaint is None:
+        return error_response(_("We found no report with this code."), status=404)
+    return complaint
+
+
+class ComplaintTrack(APIView):
+    """The tracking page as JSON: status, due dates and the public history. Never internal notes, never
+    the reporter's identity. Throttled per address; a wrong code answers the same whether or not it exists."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={200: TrackingOutput})
+    def get(self, request, code: str):
+        found = _tracked(request, code)
+        if isinstance(found, Response):
+            return found
+        return Response(TrackingOutput(found, context={"request": request}).data)
+
+
+class ComplaintAttachment(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, code: str, pk: int):
+        found = _tracked(request, code)
+        if isinstance(found, Response):
+            return found
+        item = get_object_or_404(Attachment, pk=pk, complaint=found)
+        if item not in public_attachments(found).get(item.event_id, []):
+            return error_response(_("Not found."), status=404)
+        response = FileResponse(
+            item.file.open("rb"),
+            content_type=item.content_type,
+            as_attachment=item.kind == "pdf",
+            filename=item.original_name,
+        )
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+urlpatterns = [
+    path("v1/complaints/", ComplaintSubmit.as_view(), name="complaint-submit"),
+    path("v1/complaints/<str:code>/", ComplaintTrack.as_view(), name="complaint-track"),
+    path("v1/complaints/<str:code>/attachments/<int:pk>/", ComplaintAttachment.as_view(), name="complaint-attachment"),
+    path("v1/categories/", CategoryList.as_view(), name="category-list"),
+]

@@ -1,0 +1,332 @@
+"""Intake: a citizen's report becomes a Complaint, its attachments and its first event, in one transaction.
+The receipt e-mail goes through the outbox, so a broker outage never loses it."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from PIL import Image
+
+from humas import dates, outbox
+from humas.errors import Refused
+from humas.models import Unit
+from humas.uploads import MB, clean_image, clean_pdf, safe_display_name, sniff
+
+from .models import (
+    Attachment,
+    AttachmentKind,
+    Category,
+    Channel,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    IdentityMode,
+    Status,
+    Visibility,
+    private_storage,
+)
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+CODE_LENGTH = 12  # 12 × 5 bits = 60 bits from `secrets`
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 10 * MB
+VERIFY_WITHIN_DAYS = 3
+FIRST_RESPONSE_WITHIN_DAYS = 5
+THUMBNAIL_SIDE = 400
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+_CROCKFORD_ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0"})
+
+
+def normalise_code(text: str) -> str | None:
+    """'adu-7kq2 m9xd-4tnp' → '7KQ2M9XD4TNP'; None when it cannot be a code."""
+    cleaned = re.sub(r"[\s\-_.]", "", (text or "").upper())
+    if cleaned.startswith("ADU") and len(cleaned) == CODE_LENGTH + 3:
+        cleaned = cleaned[3:]
+    cleaned = cleaned.translate(_CROCKFORD_ALIASES)
+    if len(cleaned) != CODE_LENGTH or any(ch not in ALPHABET for ch in cleaned):
+        return None
+    return cleaned
+
+
+def find_by_code(text: str) -> Complaint | None:
+    code = normalise_code(text)
+    if code is None:
+        return None
+    return Complaint.objects.select_related("unit", "category").filter(tracking_code=code).first()
+
+
+def root_unit() -> Unit:
+    unit = Unit.objects.active().roots().order_by("pk").first()
+    if unit is None:
+        raise ValidationError(
+            _("The portal has no units yet, so reports cannot be received. Please contact the office.")
+        )
+    return unit
+
+
+# --- attachments ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PreparedFile:
+    kind: str
+    file: ContentFile
+    thumbnail: ContentFile | None
+    original_name: str
+    content_type: str
+    width: int | None = None
+    height: int | None = None
+
+
+def prepare_attachments(files: list) -> list[PreparedFile]:
+    """Check and re-encode every file before anything is written. Raises ValidationError naming the file."""
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError(
+            ngettext(
+                "At most %(max)d file can be attached; you chose %(count)d.",
+                "At most %(max)d files can be attached; you chose %(count)d.",
+                MAX_ATTACHMENTS,
+            )
+            % {"max": MAX_ATTACHMENTS, "count": len(files)},
+            code="too_many_files",
+        )
+    prepared = []
+    for upload in files:
+        name = safe_display_name(getattr(upload, "name", ""))
+        try:
+            prepared.append(_prepare_one(upload, name))
+        except ValidationError as exc:
+            raise ValidationError(
+                _("%(name)s: %(problem)s") % {"name": name, "problem": " ".join(exc.messages)}, code=exc.code
+            ) from None
+    return prepared
+
+
+IMAGE_EXTENSIONS = {"jpg", "jpeg", "jpe", "png", "webp"}
+
+
+def _prepare_one(upload, name: str) -> PreparedFile:
+    kind = sniff(upload)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    # a name that promises one type over content of another is refused: it is how disguised files arrive
+    if (extension in IMAGE_EXTENSIONS and kind != "image") or (extension == "pdf" and kind != "pdf"):
+        raise ValidationError(
+            _("the file is named .%(ext)s but its content is not a %(what)s.")
+            % {"ext": extension, "what": _("PDF document") if extension == "pdf" else _("photo")},
+            code="disguised",
+        )
+    if kind == "pdf":
+        pdf = clean_pdf(upload, max_bytes=MAX_ATTACHMENT_BYTES)
+        return PreparedFile(AttachmentKind.PDF, pdf, None, _with_extension(name, "pdf"), "application/pdf")
+    if kind != "image":
+        raise ValidationError(
+            _("only photos (JPEG, PNG, WebP) and PDF documents are accepted; this file is neither."), code="bad_type"
+        )
+    clean = clean_image(upload, max_bytes=MAX_ATTACHMENT_BYTES, max_pixels=40_000_000, max_side=2560)
+    thumb_source = Image.open(io.BytesIO(clean.file.read()))
+    clean.file.seek(0)
+    thumb_source.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    if thumb_source.mode not in ("RGB", "RGBA"):
+        thumb_source = thumb_source.convert("RGB")
+    out = io.BytesIO()
+    thumb_source.save(out, format="WEBP", quality=75)
+    thumbnail = ContentFile(out.getvalue(), name=clean.file.name.rsplit(".", 1)[0] + "-thumb.webp")
+    ext = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[clean.format]
+    return PreparedFile(
+        AttachmentKind.IMAGE,
+        clean.file,
+        thumbnail,
+        _with_extension(name, ext),
+        f"image/{clean.format.lower()}",
+        clean.width,
+        clean.height,
+    )
+
+
+def _with_extension(name: str, ext: str) -> str:
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem or 'berkas'}.{ext}"
+
+
+def store_attachments(complaint: Complaint, event: ComplaintEvent, prepared: list[PreparedFile], stored: list[str]):
+    """Write the files and their rows; every stored file name is appended to `stored` so that the caller can
+    remove the files again if its transaction rolls back."""
+    for item in prepared:
+        attachment = Attachment(
+            complaint=complaint,
+            event=event,
+            kind=item.kind,
+            original_name=item.original_name,
+            content_type=item.content_type,
+            size=item.file.size,
+            width=item.width,
+            height=item.height,
+        )
+        attachment.file.save(item.file.name, item.file, save=False)
+        stored.append(attachment.file.name)
+        if item.thumbnail is not None:
+            attachment.thumbnail.save(item.thumbnail.name, item.thumbnail, save=False)
+            stored.append(attachment.thumbnail.name)
+        attachment.save()
+
+
+def _atomic_with_files(work):
+    """Run `work(stored)` in a transaction; if it fails, delete the files it stored."""
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            return work(stored)
+    except BaseException:
+        for name in stored:
+            with contextlib.suppress(OSError):
+                private_storage.delete(name)
+        raise
+
+
+# --- the service ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ComplaintInput:
+    """Validated input, from the web form or the API (both validate with complaints.forms.ComplaintForm)."""
+
+    kind: str
+    title: str
+    description: str
+    unit: Unit | None = None
+    category: Category | None = None
+    incident_date: date | None = None
+    location: str = ""
+    identity_mode: str = IdentityMode.NAMED
+    reporter_name: str = ""
+    reporter_email: str = ""
+    reporter_phone: str = ""
+    visibility: str = Visibility.PUBLIC
+    consent: bool = False
+
+
+def submit_complaint(*, data: ComplaintInput, files: list, channel: str = Channel.WEB, language: str | None = None):
+    """File a report: the complaint, its attachments, its first event and the SLA due dates in one transaction;
+    the receipt e-mail is queued in the outbox and sent after commit."""
+    prepared = prepare_attachments(files)  # heavy work and every refusal happen before the transaction
+    language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    for attempt in range(3):
+        try:
+            return _atomic_with_files(lambda stored: _create(data, prepared, channel, language, stored))
+        except IntegrityError as exc:
+            # a tracking code drawn twice (1 in 2^60): draw again; any other integrity error is a bug
+            if "tracking_code" not in str(exc) or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _create(
+    data: ComplaintInput, prepared: list[PreparedFile], channel: str, language: str, stored: list[str]
+) -> Complaint:
+    unit = data.unit or (data.category.unit if data.category else None) or root_unit()
+    anonymous = data.identity_mode == IdentityMode.ANONYMOUS
+    now = timezone.now()
+    verify_by, respond_by = dates.deadlines(now, [VERIFY_WITHIN_DAYS, FIRST_RESPONSE_WITHIN_DAYS], unit.time_zone)
+    complaint = Complaint(
+        kind=data.kind,
+        unit=unit,
+        category=data.category,
+        title=data.title,
+        description=data.description,
+        incident_date=data.incident_date,
+        location=data.location,
+        channel=channel,
+        identity_mode=data.identity_mode,
+        # an anonymous report keeps no contact data, whatever was sent
+        reporter_name="" if anonymous else data.reporter_name,
+        reporter_email="" if anonymous else data.reporter_email.lower(),
+        reporter_phone="" if anonymous else data.reporter_phone,
+        visibility=data.visibility,
+        consent_at=now if data.consent else None,
+        language=language,
+        status=Status.NEW,
+        verification_due_at=verify_by,
+        response_due_at=respond_by,
+        tracking_code=new_tracking_code(),
+    )
+    complaint.save(force_insert=True)
+    event = ComplaintEvent.objects.create(
+        complaint=complaint, kind=EventKind.SUBMITTED, by_reporter=True, to_status=Status.NEW
+    )
+    store_attachments(complaint, event, prepared, stored)
+    if complaint.reporter_email:
+        send_receipt(complaint)
+    return complaint
+
+
+def send_receipt(complaint: Complaint) -> None:
+    outbox.enqueue(
+        key=f"complaint-receipt:{complaint.pk}",
+        to=complaint.reporter_email,
+        template="emails/complaint_receipt",
+        context={"complaint_id": complaint.pk},
+        language=complaint.language,
+    )
+
+
+def receipt_email_context(stored: dict) -> dict:
+    """The outbox's context builder for the receipt: ids in, the template's context out."""
+    return receipt_context(Complaint.objects.select_related("unit").get(pk=stored["complaint_id"]))
+
+
+def receipt_context(complaint: Complaint) -> dict:
+    return {
+        "complaint": complaint,
+        "code": complaint.display_code,
+        "unit": complaint.unit,
+        "track_url": f"{settings.SITE_URL}/pengaduan/lacak/",
+        "verify_by": dates.format_datetime(complaint.verification_due_at, complaint.unit.time_zone),
+        "filed_at": dates.format_datetime(complaint.created_at, complaint.unit.time_zone),
+    }
+
+
+def add_information(complaint: Complaint, *, message: str, files: list) -> ComplaintEvent:
+    """The reporter adds information or a file to an open report (from the tracking page or the API)."""
+    if not complaint.is_open:
+        raise Refused(_("This report is no longer open, so nothing can be added to it."), code="closed", status=409)
+    existing = complaint.attachments.count()
+    if existing + len(files) > MAX_ATTACHMENTS * 2:
+        raise ValidationError(_("This report already has the most files it can hold."), code="too_many_files")
+    prepared = prepare_attachments(files)
+    if not message.strip() and not prepared:
+        raise ValidationError(_("Write the information or choose a file to add."), code="empty")
+    return _atomic_with_files(lambda stored: _add_information(complaint, message, prepared, stored))
+
+
+def _add_information(complaint: Complaint, message: str, prepared: list[PreparedFile], stored: list[str]):
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not complaint.is_open:
+        raise Refused(_("This report is no longer open, so nothing can be added to it."), code="closed", status=409)
+    event = ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=EventKind.INFO_ADDED,
+        by_reporter=True,
+        public_message=message.strip(),
+        from_status=complaint.status,
+        to_status=complaint.status,
+    )
+    store_attachments(complaint, event, prepared, stored)
+    Complaint.objects.filter(pk=complaint.pk).update(updated_at=timezone.now())
+    return event

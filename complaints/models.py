@@ -1,0 +1,256 @@
+"""Complaints (laporan): what a citizen reports, its immutable history, its attachments and categories."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.signals import setting_changed
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
+from django.utils.translation import gettext_lazy as _
+
+from humas.models import TimeStampedModel, Unit
+
+TRACKING_PREFIX = "ADU"
+
+
+class PrivateStorage(LazyObject):
+    """Files outside MEDIA_ROOT with no URL at all: only views that check access can hand them out."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+@receiver(setting_changed)
+def _reset_private_storage(*, setting, **kwargs):
+    if setting == "PRIVATE_MEDIA_ROOT":
+        private_storage._wrapped = empty
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    ASPIRATION = "aspiration", _("Aspiration")
+    INFORMATION_REQUEST = "information_request", _("Information request")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    API = "api", _("API / app")
+    PHONE = "phone", _("Phone")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+    WALK_IN = "walk_in", _("Walk-in")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+
+
+class IdentityMode(models.TextChoices):
+    NAMED = "named", _("Named")
+    ANONIM = "anonim", _("Identity kept confidential (anonim)")
+    ANONYMOUS = "anonymous", _("Fully anonymous")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    RAHASIA = "rahasia", _("Confidential (rahasia)")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING_REPORTER = "waiting_reporter", _("Waiting for the reporter")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (Status.NEW, Status.VERIFIED, Status.IN_PROGRESS, Status.WAITING_REPORTER)
+# statuses in which a public report may show on the public board: staff have looked at it
+BOARD_STATUSES = (Status.VERIFIED, Status.IN_PROGRESS, Status.WAITING_REPORTER, Status.RESOLVED, Status.CLOSED)
+
+
+class ResolutionTier(models.IntegerChoices):
+    FAST = 5, _("5 working days")
+    MEDIUM = 14, _("14 working days")
+    LONG = 60, _("60 working days")
+
+
+class Category(TimeStampedModel):
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="categories", on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.CharField(_("description shown on the form"), max_length=300, blank=True)
+    resolution_days = models.PositiveSmallIntegerField(
+        _("resolution tier"), choices=ResolutionTier.choices, default=ResolutionTier.MEDIUM
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["unit__name", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="category_unique_per_unit")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Complaint(TimeStampedModel):
+    tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.COMPLAINT)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="complaints", on_delete=models.PROTECT)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), related_name="complaints", on_delete=models.SET_NULL, null=True
+    )
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"), max_length=5000)
+    incident_date = models.DateField(_("date of the incident"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+
+    reporter_name = models.CharField(_("reporter's name"), max_length=120, blank=True)
+    reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
+    identity_mode = models.CharField(
+        _("identity"), max_length=10, choices=IdentityMode.choices, default=IdentityMode.NAMED
+    )
+    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    consent_at = models.DateTimeField(_("personal-data consent given at"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="id")
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    verification_due_at = models.DateTimeField(_("verify by"), null=True, blank=True)
+    response_due_at = models.DateTimeField(_("first response by"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_comment = models.TextField(_("rating comment"), max_length=1000, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["unit", "status", "-created_at"], name="complaint_queue_idx"),
+            models.Index(fields=["visibility", "status", "-created_at"], name="complaint_board_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(identity_mode="anonymous")
+                | (models.Q(reporter_name="") & models.Q(reporter_email="") & models.Q(reporter_phone="")),
+                name="complaint_anonymous_has_no_contact",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="complaint_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_code} {self.title}"
+
+    @property
+    def display_code(self) -> str:
+        code = self.tracking_code
+        return f"{TRACKING_PREFIX}-{code[0:4]}-{code[4:8]}-{code[8:12]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Report received")
+    INFO_ADDED = "info_added", _("Reporter added information")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+    FORWARDED = "forwarded", _("Forwarded to another unit")
+    ASSIGNED = "assigned", _("Assigned")
+    RESPONSE = "response", _("Response")
+    NOTE = "note", _("Internal note")
+    WAITING_REPORTER = "waiting_reporter", _("More information requested")
+    RESOLVED = "resolved", _("Resolved")
+    RATED = "rated", _("Rated by the reporter")
+    OBJECTED = "objected", _("Reporter objected; reopened")
+    CLOSED = "closed", _("Closed")
+    DUPLICATE = "duplicate", _("Marked as duplicate")
+
+
+class ImmutableRow(Exception):
+    pass
+
+
+class ComplaintEvent(models.Model):
+    """One step of a complaint's history. Written once, never changed or deleted."""
+
+    complaint = models.ForeignKey(Complaint, related_name="events", on_delete=models.CASCADE)
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    by_reporter = models.BooleanField(_("by the reporter"), default=False)
+    public_message = models.TextField(_("public message"), max_length=5000, blank=True)
+    internal_note = models.TextField(_("internal note"), max_length=5000, blank=True)
+    from_status = models.CharField(_("from status"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(by_reporter=True) & models.Q(actor__isnull=False)), name="event_one_author"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    # History is evidence: a saved event is never rewritten (a guard, not business logic).
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ImmutableRow("complaint events are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRow("complaint events are immutable")
+
+
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", _("Image")
+    PDF = "pdf", _("PDF document")
+
+
+class Attachment(models.Model):
+    complaint = models.ForeignKey(Complaint, related_name="attachments", on_delete=models.CASCADE)
+    event = models.ForeignKey(ComplaintEvent, related_name="attachments", on_delete=models.CASCADE, null=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="complaints/%Y/%m/")
+    thumbnail = models.FileField(_("thumbnail"), storage=private_storage, upload_to="complaints/%Y/%m/", blank=True)
+    original_name = models.CharField(_("original name"), max_length=120)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

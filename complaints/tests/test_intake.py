@@ -1,0 +1,304 @@
+"""The intake service: one transaction, SLA dates, tracking codes, attachments, the receipt through the outbox."""
+
+from __future__ import annotations
+
+import io
+import tracemalloc
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from complaints import intake
+from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind, Status
+from humas import dates, outbox
+from humas.models import OutboxEmail
+
+from .conftest import PDF, image_bytes, photo
+
+
+def make_input(unit=None, **overrides) -> intake.ComplaintInput:
+    values = {
+        "kind": "complaint",
+        "title": "Jalan berlubang di depan pasar",
+        "description": "Lubang besar di depan pasar sudah dua minggu dan membahayakan pengendara.",
+        "unit": unit,
+        "identity_mode": "named",
+        "reporter_name": "Budi",
+        "reporter_email": "Budi@Example.test",
+        "consent": True,
+    }
+    values.update(overrides)
+    return intake.ComplaintInput(**values)
+
+
+# --- tracking codes ---------------------------------------------------------------------------------------------
+
+
+def test_tracking_codes_are_12_crockford_characters_from_secrets():
+    codes = {intake.new_tracking_code() for _ in range(2000)}
+    assert len(codes) == 2000
+    assert all(len(c) == 12 and set(c) <= set(intake.ALPHABET) for c in codes)
+    assert len(intake.ALPHABET) ** intake.CODE_LENGTH >= 2**60
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ADU-7KQ2-M9XD-4TNP",
+        "adu-7kq2-m9xd-4tnp",
+        "7KQ2M9XD4TNP",
+        " 7kq2 m9xd 4tnp ",
+        "ADU7KQ2M9XD4TNP",
+        "7KQ2-M9XD-4TNP",
+    ],
+)
+def test_codes_are_read_without_regard_to_case_dashes_or_spaces(typed):
+    assert intake.normalise_code(typed) == "7KQ2M9XD4TNP"
+
+
+def test_crockford_look_alikes_are_read_as_digits():
+    assert intake.normalise_code("ADU-OKQ2-M9XD-4TNL") == "0KQ2M9XD4TN1"
+
+
+@pytest.mark.parametrize("typed", ["", "ADU", "7KQ2M9XD4TN", "7KQ2M9XD4TNPX", "7KQ2M9XD4TU!", "<script>"])
+def test_malformed_codes_are_not_codes(typed):
+    assert intake.normalise_code(typed) is None
+
+
+# --- the service ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submit_stores_complaint_first_event_due_dates_and_mails_the_receipt(
+    unit_tree, django_capture_on_commit_callbacks
+):
+    complaint = intake.submit_complaint(data=make_input(unit_tree["kanwil"]), files=[photo()])
+    complaint.refresh_from_db()
+    assert complaint.status == Status.NEW
+    assert complaint.reporter_email == "budi@example.test"
+    assert complaint.consent_at is not None
+    event = ComplaintEvent.objects.get(complaint=complaint)
+    assert (event.kind, event.by_reporter, event.to_status) == (EventKind.SUBMITTED, True, Status.NEW)
+    assert complaint.attachments.count() == 1
+    expected = dates.deadline(complaint.created_at, 3, "Asia/Makassar")
+    assert abs(complaint.verification_due_at - expected) < timedelta(seconds=5)
+    assert complaint.verification_due_at.astimezone(dates.zone("Asia/Makassar")).hour == 23
+    # the receipt went out once, through the outbox
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["budi@example.test"]
+    assert complaint.display_code in message.subject and complaint.display_code in message.body
+    assert complaint.display_code in message.alternatives[0][0]
+    assert OutboxEmail.objects.get().status == OutboxEmail.Status.SENT
+
+
+@pytest.mark.django_db
+def test_unknown_unit_goes_to_the_root_unit_and_a_category_decides_the_unit(unit_tree, categories):
+    complaint = intake.submit_complaint(data=make_input(), files=[])
+    assert complaint.unit == unit_tree["root"]
+    by_category = intake.submit_complaint(data=make_input(category=categories["layanan"]), files=[])
+    assert by_category.unit == unit_tree["satker"]
+
+
+@pytest.mark.django_db
+def test_anonymous_reports_keep_no_contact_data_even_if_sent(unit_tree, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = intake.submit_complaint(
+            data=make_input(
+                unit_tree["kanwil"], identity_mode="anonymous", reporter_name="Budi", reporter_phone="+628123456789"
+            ),
+            files=[],
+        )
+    complaint.refresh_from_db()
+    assert (complaint.reporter_name, complaint.reporter_email, complaint.reporter_phone) == ("", "", "")
+    assert not OutboxEmail.objects.exists() and len(mail.outbox) == 0
+
+
+@pytest.mark.django_db
+def test_a_bad_file_saves_nothing_at_all(unit_tree, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    html = SimpleUploadedFile("foto.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg")
+    with pytest.raises(ValidationError) as error:
+        intake.submit_complaint(data=make_input(unit_tree["kanwil"]), files=[photo(), html])
+    assert "foto.jpg" in error.value.messages[0]
+    assert Complaint.objects.count() == 0 and Attachment.objects.count() == 0
+    assert list(tmp_path.rglob("*.*")) == []
+
+
+@pytest.mark.django_db
+def test_files_written_before_a_failure_are_removed(unit_tree, settings, tmp_path, monkeypatch):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(intake, "send_receipt", explode)
+    with pytest.raises(RuntimeError):
+        intake.submit_complaint(data=make_input(unit_tree["kanwil"]), files=[photo(), photo("b.png")])
+    assert Complaint.objects.count() == 0
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+# --- attachments ------------------------------------------------------------------------------------------------
+
+
+def jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (640, 480), (120, 10, 10))
+    exif = Image.Exif()
+    exif[0x010F] = "KameraRahasia"
+    exif[0x8825] = {1: "S", 2: (8.0, 35.0, 0.0), 3: "E", 4: (116.0, 7.0, 0.0)}
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_photos_are_stored_without_gps_under_private_random_names_with_a_thumbnail(unit_tree, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    complaint = intake.submit_complaint(
+        data=make_input(unit_tree["kanwil"]), files=[photo("../../etc/passwd.jpg", jpeg_with_gps())]
+    )
+    item = complaint.attachments.get()
+    assert item.original_name == "passwd.jpg"
+    assert "passwd" not in item.file.name and ".." not in item.file.name
+    stored = (tmp_path / item.file.name).read_bytes()
+    assert b"KameraRahasia" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert dict(image.getexif()) == {}
+    with Image.open(tmp_path / item.thumbnail.name) as thumb:
+        assert thumb.format == "WEBP" and max(thumb.size) == 400
+    assert str(tmp_path) not in settings.MEDIA_ROOT.as_posix()
+
+
+@pytest.mark.django_db
+def test_pdfs_are_kept_byte_for_byte(unit_tree, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    complaint = intake.submit_complaint(
+        data=make_input(unit_tree["kanwil"]),
+        files=[SimpleUploadedFile("surat.pdf", PDF, content_type="application/pdf")],
+    )
+    item = complaint.attachments.get()
+    assert item.kind == "pdf" and (tmp_path / item.file.name).read_bytes() == PDF
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        ("foto.jpg", PDF, "disguised"),
+        ("foto.jpg", b"<!doctype html><html><body onload=alert(1)></body></html>", "disguised"),
+        ("surat.pdf", image_bytes("PNG"), "disguised"),
+        ("gambar.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "bad_type"),
+        ("hal.html", b"<html><script>alert(1)</script></html>", "bad_type"),
+        ("animasi.gif", image_bytes("GIF"), "bad_type"),
+        ("kosong.jpg", b"", "disguised"),
+    ],
+)
+def test_files_that_are_not_what_they_claim_or_not_allowed_are_refused(name, data, problem):
+    with pytest.raises(ValidationError) as error:
+        intake.prepare_attachments([SimpleUploadedFile(name, data)])
+    assert error.value.code == problem
+    assert error.value.messages[0].startswith(name)
+
+
+def test_a_png_with_html_appended_loses_the_html():
+    polyglot = image_bytes("PNG") + b"<html><script>alert('xss')</script></html>"
+    prepared = intake.prepare_attachments([SimpleUploadedFile("poli.png", polyglot)])
+    assert b"<script" not in prepared[0].file.read()
+
+
+def test_six_attachments_are_refused():
+    with pytest.raises(ValidationError) as error:
+        intake.prepare_attachments([photo(f"{i}.jpg") for i in range(6)])
+    assert error.value.code == "too_many_files"
+
+
+def test_an_11_mb_file_is_refused_before_it_is_decoded():
+    big = SimpleUploadedFile("besar.pdf", b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024) + b"\n%%EOF")
+    with pytest.raises(ValidationError) as error:
+        intake.prepare_attachments([big])
+    assert error.value.code == "too_large"
+
+
+def test_a_decompression_bomb_is_refused_without_a_memory_spike():
+    bomb = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(bomb, format="PNG", optimize=True)
+    data = bomb.getvalue()
+    assert len(data) < 200_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError) as error:
+            intake.prepare_attachments([SimpleUploadedFile("bom.png", data)])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert error.value.code == "too_many_pixels"
+    assert peak < 20 * 1024 * 1024  # decoding it would take 400 MB
+
+
+# --- outbox -----------------------------------------------------------------------------------------------------
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_the_complaint_is_saved_and_the_sweep_sends_the_receipt_once(unit_tree, settings):
+    from humas.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    app.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
+    try:
+        complaint = intake.submit_complaint(data=make_input(unit_tree["kanwil"]), files=[])
+    finally:
+        app.conf.broker_url = settings.CELERY_BROKER_URL
+        app.conf.task_always_eager = True
+        # drop the pooled connection to the dead broker
+        app.pool.force_close_all()
+    assert Complaint.objects.filter(pk=complaint.pk).exists()
+    message = OutboxEmail.objects.get(key=f"complaint-receipt:{complaint.pk}")
+    assert message.status == OutboxEmail.Status.PENDING
+    assert len(mail.outbox) == 0
+    # the periodic sweep, a few minutes later: sent once; a second sweep sends nothing more
+    later = timezone.now() + timedelta(minutes=5)
+    assert outbox.sweep(now=later) == 1
+    assert outbox.sweep(now=later) == 0
+    assert outbox.deliver(message.pk) is False
+    assert len(mail.outbox) == 1
+    message.refresh_from_db()
+    assert message.status == OutboxEmail.Status.SENT and message.attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_failing_smtp_server_is_retried_later_not_lost(unit_tree, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+    complaint = intake.submit_complaint(data=make_input(unit_tree["kanwil"]), files=[])
+    message = OutboxEmail.objects.get(key=f"complaint-receipt:{complaint.pk}")
+    assert outbox.deliver(message.pk) is False
+    message.refresh_from_db()
+    assert message.status == OutboxEmail.Status.PENDING and message.attempts == 1
+    assert message.next_attempt_at > timezone.now() and "ConnectionRefused" in message.last_error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert outbox.sweep(now=timezone.now() + timedelta(hours=1)) == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_enqueue_is_idempotent_per_key(unit_tree):
+    complaint = intake.submit_complaint(data=make_input(unit_tree["kanwil"]), files=[])
+    context = {"complaint_id": complaint.pk}
+    first = outbox.enqueue(key="k:1", to="a@example.test", template="emails/complaint_receipt", context=context)
+    again = outbox.enqueue(key="k:1", to="b@example.test", template="emails/complaint_receipt", context=context)
+    assert first == again
+    assert OutboxEmail.objects.filter(key="k:1").get().to == "a@example.test"

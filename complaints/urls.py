@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "complaints"
+
+urlpatterns = [
+    path("pengaduan/", views.complaint_form, name="form"),
+    path("pengaduan/terkirim/<int:pk>/", views.receipt, name="receipt"),
+    path("pengaduan/lacak/", views.track, name="track"),
+    path("pengaduan/lacak/<int:pk>/", views.track_detail, name="track_detail"),
+    path("pengaduan/lacak/<int:pk>/tambah/", views.add_information, name="add_information"),
+    path("pengaduan/lacak/<int:pk>/nilai/", views.rate, name="rate"),
+    path("pengaduan/lacak/<int:pk>/keberatan/", views.object_to_resolution, name="object"),
+    path("pengaduan/lampiran/<int:pk>/", views.attachment, name="attachment"),
+    path("pengaduan/lampiran/<int:pk>/kecil/", views.attachment, {"variant": "thumbnail"}, name="thumbnail"),
+    path("pengaduan/publik/", views.board, name="board"),
+]

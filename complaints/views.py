@@ -1,0 +1,289 @@
+"""The citizen's side: file a report, see the receipt, track it by its code, add to it, rate it; the public
+board. Views parse and call the services in intake.py and workflow.py; nothing here writes a model."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from humas import access, ratelimit
+from humas.errors import Refused
+from humas.models import Unit
+from humas.security import client_ip
+
+from . import intake, workflow
+from .forms import WebComplaintForm
+from .models import (
+    BOARD_STATUSES,
+    Attachment,
+    Channel,
+    Complaint,
+    ComplaintEvent,
+    Kind,
+    Status,
+    Visibility,
+)
+from .tracking import AddInformationForm, ObjectionForm, RatingForm, TrackForm, public_attachments, public_events
+
+SESSION_KEY = "tracked_complaints"
+SESSION_LIMIT = 20
+
+
+def remember(request: HttpRequest, complaint: Complaint) -> None:
+    """The browser that filed a report or entered its code may open it for the rest of the session."""
+    tracked = [pk for pk in request.session.get(SESSION_KEY, []) if pk != complaint.pk]
+    request.session[SESSION_KEY] = [*tracked, complaint.pk][-SESSION_LIMIT:]
+
+
+def tracked_complaint(request: HttpRequest, pk: int) -> Complaint:
+    if pk not in request.session.get(SESSION_KEY, []):
+        raise Http404
+    return get_object_or_404(Complaint.objects.select_related("unit", "category"), pk=pk)
+
+
+# --- filing -----------------------------------------------------------------------------------------------------
+
+
+@never_cache
+def complaint_form(request: HttpRequest) -> HttpResponse:
+    status = 200
+    throttled = False
+    if request.method == "POST":
+        form = WebComplaintForm(request.POST, request.FILES)
+        allowed = ratelimit.hit(
+            "complaint-submit", client_ip(request), limit=settings.COMPLAINT_SUBMIT_LIMIT, window=3600
+        )
+        if not allowed:
+            throttled, status = True, 429
+        elif form.is_valid():
+            try:
+                complaint = intake.submit_complaint(
+                    data=form.to_input(), files=form.cleaned_data["attachments"], channel=Channel.WEB
+                )
+            except ValidationError as exc:
+                form.add_error("attachments", exc)
+            except Refused as exc:
+                form.add_error(None, exc.message)
+            else:
+                remember(request, complaint)
+                return redirect("complaints:receipt", pk=complaint.pk)
+        if not throttled:
+            status = 400
+    else:
+        initial = {}
+        unit_slug = request.GET.get("unit")
+        if unit_slug and Unit.objects.active().filter(slug=unit_slug).exists():
+            initial["unit"] = unit_slug
+        form = WebComplaintForm(initial=initial)
+    form.prepare_display()
+    files_lost = request.method == "POST" and bool(request.FILES)
+    return render(request, "complaints/form.html", {"form": form, "throttled": throttled, "files_lost": files_lost},
+                  status=status)  # fmt: skip
+
+
+@never_cache
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = tracked_complaint(request, pk)
+    return render(request, "complaints/receipt.html", {"complaint": complaint, **intake.receipt_context(complaint)})
+
+
+# --- tracking ---------------------------------------------------------------------------------------------------
+
+
+def _track_allowed(request: HttpRequest) -> bool:
+    return ratelimit.hit("complaint-track", client_ip(request), limit=settings.COMPLAINT_TRACK_LIMIT, window=600)
+
+
+@never_cache
+def track(request: HttpRequest) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = TrackForm(request.POST)
+        if not _track_allowed(request):
+            form.add_error(None, _("Too many look-ups from your network. Wait ten minutes and try again."))
+            status = 429
+        elif form.is_valid():
+            complaint = intake.find_by_code(form.cleaned_data["code"])
+            if complaint is not None:
+                remember(request, complaint)
+                return redirect("complaints:track_detail", pk=complaint.pk)
+            form.add_error(
+                "code",
+                _(
+                    "We found no report with this code. Check it against your receipt: 12 letters and digits "
+                    "after ADU-, e.g. ADU-7KQ2-M9XD-4TNP."
+                ),
+            )
+            status = 404
+        else:
+            status = 400
+    else:
+        form = TrackForm()
+    return render(request, "complaints/track.html", {"form": form}, status=status)
+
+
+def _detail_context(complaint: Complaint, **forms) -> dict:
+    deadline = workflow.objection_deadline(complaint)
+    return {
+        "complaint": complaint,
+        "events": public_events(complaint),
+        "attachments_by_event": public_attachments(complaint),
+        "objection_deadline": deadline,
+        "may_add": complaint.is_open,
+        "may_rate": complaint.status == Status.RESOLVED,
+        "add_form": forms.get("add_form") or AddInformationForm(),
+        "rating_form": forms.get("rating_form") or RatingForm(),
+        "objection_form": forms.get("objection_form") or ObjectionForm(),
+    }
+
+
+@never_cache
+def track_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = tracked_complaint(request, pk)
+    return render(request, "complaints/track_detail.html", _detail_context(complaint))
+
+
+@require_POST
+def add_information(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = tracked_complaint(request, pk)
+    form = AddInformationForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            intake.add_information(
+                complaint, message=form.cleaned_data["message"], files=form.cleaned_data["attachments"]
+            )
+        except ValidationError as exc:
+            form.add_error("attachments" if exc.code != "empty" else "message", exc)
+        except Refused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your information was added to the report."))
+            return redirect("complaints:track_detail", pk=complaint.pk)
+    context = _detail_context(complaint, add_form=form)
+    context["files_lost"] = bool(request.FILES)
+    return render(request, "complaints/track_detail.html", context, status=400)
+
+
+@require_POST
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = tracked_complaint(request, pk)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.rate(complaint, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"])
+        except Refused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Thank you. Your rating was recorded and the report is closed."))
+            return redirect("complaints:track_detail", pk=complaint.pk)
+    return render(request, "complaints/track_detail.html", _detail_context(complaint, rating_form=form), status=400)
+
+
+@require_POST
+def object_to_resolution(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = tracked_complaint(request, pk)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.object_to_resolution(complaint, reason=form.cleaned_data["reason"])
+        except Refused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your objection was recorded. The report is being handled again."))
+            return redirect("complaints:track_detail", pk=complaint.pk)
+    return render(request, "complaints/track_detail.html", _detail_context(complaint, objection_form=form), status=400)
+
+
+@require_GET
+def attachment(request: HttpRequest, pk: int, variant: str = "file") -> FileResponse:
+    """Hand out an attachment to the browser that tracks its report, or to staff who may see the report."""
+    item = get_object_or_404(Attachment.objects.select_related("complaint", "event"), pk=pk)
+    complaint = item.complaint
+    is_reporter = complaint.pk in request.session.get(SESSION_KEY, [])
+    if is_reporter:
+        if item not in public_attachments(complaint).get(item.event_id, []):
+            raise Http404
+    elif not access.can(request.user, "complaint.view", complaint):
+        raise Http404
+    stored = item.thumbnail if variant == "thumbnail" and item.thumbnail else item.file
+    response = FileResponse(
+        stored.open("rb"),
+        content_type="image/webp" if stored is item.thumbnail else item.content_type,
+        as_attachment=item.kind == "pdf" and variant == "file",
+        filename=item.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+# --- public board -----------------------------------------------------------------------------------------------
+
+BOARD_PAGE_SIZE = 20
+
+
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    reports = (
+        Complaint.objects.filter(visibility=Visibility.PUBLIC, status__in=BOARD_STATUSES)
+        .select_related("unit", "category")
+        .only(
+            "pk",
+            "kind",
+            "title",
+            "status",
+            "created_at",
+            "resolved_at",
+            "unit__name",
+            "unit__slug",
+            "unit__time_zone",
+            "category__name",
+        )
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=ComplaintEvent.objects.filter(by_reporter=False)
+                .exclude(public_message="")
+                .only("pk", "complaint_id", "kind", "public_message", "created_at"),
+                to_attr="public_responses",
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+    filters = {
+        "kind": request.GET.get("jenis", ""),
+        "unit": request.GET.get("unit", ""),
+        "status": request.GET.get("status", ""),
+        "year": request.GET.get("tahun", ""),
+    }
+    if filters["kind"] in Kind.values:
+        reports = reports.filter(kind=filters["kind"])
+    if filters["unit"]:
+        reports = reports.filter(unit__slug=filters["unit"])
+    if filters["status"] in BOARD_STATUSES:
+        reports = reports.filter(status=filters["status"])
+    if filters["year"].isdigit() and len(filters["year"]) == 4:
+        reports = reports.filter(created_at__year=int(filters["year"]))
+    page = Paginator(reports, BOARD_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return render(
+        request,
+        "complaints/board.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "kinds": Kind.choices,
+            "statuses": [(s, Status(s).label) for s in BOARD_STATUSES],
+            "units": Unit.objects.active().order_by("name").only("slug", "name"),
+        },
+    )

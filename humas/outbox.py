@@ -1,0 +1,127 @@
+"""The e-mail outbox. `enqueue` writes the message in the caller's transaction and, on commit, hands its id
+to a Celery task; when the broker cannot be reached the row simply waits for `sweep`, run periodically by
+beat. `deliver` sends one row at most once: it holds the row's lock while sending and skips locked rows."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import OutboxEmail
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+SWEEP_BATCH = 200
+# rows younger than this are left to their own on-commit task; the sweep takes the rest
+SWEEP_GRACE = timedelta(minutes=2)
+
+
+def render_email(template: str, context: dict, *, language: str | None = None) -> tuple[str, str, str]:
+    """Render templates/<template>.subject.txt, .txt and .html into (subject, text, html)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}.subject.txt", context).split())
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    return subject, text, html
+
+
+# template name -> a function turning the stored (JSON) context into the template's context; the apps
+# register theirs in AppConfig.ready(), so the outbox needs to import none of them
+CONTEXT_BUILDERS: dict[str, Callable[[dict], dict]] = {}
+
+
+def register(template: str, builder: Callable[[dict], dict]) -> None:
+    CONTEXT_BUILDERS[template] = builder
+
+
+def enqueue(*, key: str, to: str, template: str, context: dict, language: str | None = None) -> int:
+    """Store the message (once per key) and send it after the surrounding transaction commits. `context`
+    must be JSON (ids, not objects). Returns the row's id."""
+    now = timezone.now()
+    table = OutboxEmail._meta.db_table
+    # one round trip, no savepoint: a key seen before inserts nothing and returns no row
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, \"to\", template, context, language, subject, status, attempts,"  # noqa: S608
+            " last_error, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, '', %s, 0, '', %s, %s)"
+            " ON CONFLICT (key) DO NOTHING RETURNING id",
+            [key, to, template, json.dumps(context), language or settings.LANGUAGE_CODE,
+             OutboxEmail.Status.PENDING, now, now],
+        )  # fmt: skip
+        row = cursor.fetchone()
+    if row is None:
+        return OutboxEmail.objects.values_list("pk", flat=True).get(key=key)  # queued before: once per key
+    message_id = row[0]
+    transaction.on_commit(lambda: _hand_to_broker(message_id))
+    return message_id
+
+
+def render_message(message: OutboxEmail) -> EmailMultiAlternatives:
+    builder = CONTEXT_BUILDERS.get(message.template, lambda context: context)
+    subject, text, html = render_email(message.template, builder(message.context), language=message.language)
+    email = EmailMultiAlternatives(subject, text, to=[message.to])
+    if html:
+        email.attach_alternative(html, "text/html")
+    return email
+
+
+def _hand_to_broker(message_id: int) -> None:
+    from .tasks import deliver_email_task
+
+    try:
+        deliver_email_task.apply_async(args=[message_id], retry=False)
+    except Exception:  # the broker is down: the sweep sends it later
+        log.warning("outbox: broker unreachable, message %s waits for the sweep", message_id)
+
+
+def deliver(message_id: int) -> bool:
+    """Send one pending message. True if it went out now."""
+    with transaction.atomic():
+        message = (
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, status=OutboxEmail.Status.PENDING)
+            .first()
+        )
+        if message is None:
+            return False  # sent already, given up, or being sent by someone else right now
+        message.attempts += 1
+        try:
+            email = render_message(message)
+            message.subject = email.subject[:250]
+            email.send()
+        except Exception as exc:  # SMTP refusals and connection errors alike: retry later, bounded
+            message.last_error = f"{type(exc).__name__}: {exc}"[:300]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = OutboxEmail.Status.FAILED
+            else:
+                backoff = 60 * 2 ** (message.attempts - 1)
+                message.next_attempt_at = timezone.now() + timedelta(seconds=backoff + random.uniform(0, backoff / 4))
+            message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "updated_at"])
+            return False
+        message.status = OutboxEmail.Status.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        message.save(update_fields=["attempts", "status", "sent_at", "last_error", "subject", "updated_at"])
+        return True
+
+
+def sweep(*, now=None) -> int:
+    """Send every pending message whose on-commit task did not (broker down, worker lost). Returns the count."""
+    now = now or timezone.now()
+    due = (
+        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING, created_at__lte=now - SWEEP_GRACE)
+        .exclude(next_attempt_at__gt=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    return sum(1 for message_id in list(due) if deliver(message_id))

@@ -1,0 +1,30 @@
+"""Fixed-window rate limits kept in the cache (Redis in production): no outside service, no personal data
+stored (keys hold a hash of the address)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+
+
+def _key(scope: str, ident: str) -> str:
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:24]
+    return f"rl:{scope}:{digest}"
+
+
+def hit(scope: str, ident: str, *, limit: int, window: int) -> bool:
+    """Count one attempt; False once more than `limit` attempts fell in the current `window` seconds."""
+    key = _key(scope, ident)
+    if cache.add(key, 1, timeout=window):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return True
+    return count <= limit
+
+
+def reset(scope: str, ident: str) -> None:
+    cache.delete(_key(scope, ident))

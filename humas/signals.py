@@ -1,0 +1,14 @@
+"""Cache invalidation only: no business rules live in signals."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from . import dates
+from .models import CollectiveLeaveDay
+
+
+@receiver([post_save, post_delete], sender=CollectiveLeaveDay)
+def _forget_leave_days(**kwargs):
+    dates.forget_leave_days()
