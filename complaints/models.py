@@ -75,6 +75,13 @@ OPEN_STATUSES = (Status.NEW, Status.VERIFIED, Status.IN_PROGRESS, Status.WAITING
 BOARD_STATUSES = (Status.VERIFIED, Status.IN_PROGRESS, Status.WAITING_REPORTER, Status.RESOLVED, Status.CLOSED)
 
 
+class RejectReason(models.TextChoices):
+    NOT_OUR_AUTHORITY = "not_our_authority", _("Not our authority")
+    INCOMPLETE = "incomplete", _("Incomplete")
+    DUPLICATE = "duplicate", _("Duplicate")
+    SPAM = "spam", _("Spam or abuse")
+
+
 class ResolutionTier(models.IntegerChoices):
     FAST = 5, _("5 working days")
     MEDIUM = 14, _("14 working days")
@@ -136,6 +143,27 @@ class Complaint(TimeStampedModel):
     rating_comment = models.TextField(_("rating comment"), max_length=1000, blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # handling (the staff workflow)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        related_name="assigned_complaints",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    reject_reason = models.CharField(_("reason for rejection"), max_length=20, choices=RejectReason.choices, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        related_name="duplicates",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first answered at"), null=True, blank=True)
+    waiting_since = models.DateTimeField(_("waiting for the reporter since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("complaint")
@@ -204,6 +232,17 @@ class ComplaintEvent(models.Model):
     internal_note = models.TextField(_("internal note"), max_length=5000, blank=True)
     from_status = models.CharField(_("from status"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices, blank=True)
+    to_unit = models.ForeignKey(
+        Unit, verbose_name=_("to unit"), related_name="+", on_delete=models.PROTECT, null=True, blank=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -254,3 +293,27 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class DailyCount(models.Model):
+    """How many reports filed on `day` (in the unit's calendar) for a unit, kind and channel are now in each
+    status. Kept up to date by the intake and workflow services in the same transaction as the change, so
+    the recap and the dashboard add up a few hundred rows instead of scanning every complaint."""
+
+    day = models.DateField(_("day"))
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    count = models.IntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("daily count")
+        verbose_name_plural = _("daily counts")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "unit", "kind", "channel", "status"], name="daily_count_unique")
+        ]
+        indexes = [models.Index(fields=["unit", "day"], name="daily_count_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id} {self.kind} {self.status}: {self.count}"

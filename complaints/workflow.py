@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from humas import dates
 from humas.errors import Refused
 
+from . import recap
 from .models import Complaint, ComplaintEvent, EventKind, Status
 
 S = Status
@@ -68,6 +69,7 @@ def move(
     for field, value in changes.items():
         setattr(complaint, field, value)
     complaint.save(update_fields=["status", "resolved_at", "closed_at", "updated_at", *changes])
+    recap.count_status(complaint, from_status, to_status)
     return ComplaintEvent.objects.create(
         complaint=complaint,
         kind=event_kind,
