@@ -74,7 +74,7 @@ def rebuild() -> int:
                 channel=g["channel"],
                 status=g["status"],
                 count=g["n"],
-            )  # fmt: skip
+            )
             for g in grouped
         )
     DailyCount.objects.bulk_create(rows, batch_size=1000)

@@ -31,7 +31,7 @@ def test_counts_follow_filing_and_status_changes_and_match_a_rebuild(unit_tree):
                 consent=True,
             ),
             files=[],
-        )  # fmt: skip
+        )
         for i in range(3)
     ]
     assert counts() == {(kanwil.pk, Status.NEW): 3}
