@@ -7,13 +7,27 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from humas import outbox
+        from humas import outbox, slots
 
-        from .intake import receipt_email_context
+        from . import digest
+        from .intake import receipt_email_context, update_email_context
 
         outbox.register("emails/complaint_receipt", receipt_email_context)
+        outbox.register("emails/complaint_update", update_email_context)
+        outbox.register(digest.TEMPLATE, digest.digest_context)
+        slots.register("staff_menu", staff_menu_entry, order=10)
 
     def seed_demo(self, *, stdout, units):
         from .demo import seed
 
         seed(stdout=stdout, units=units)
+
+
+def staff_menu_entry(request):
+    from django.template.loader import render_to_string
+
+    from humas import access
+
+    if not access.has_any(request.user, "complaint.view"):
+        return ""
+    return render_to_string("complaints/staff/_menu.html", request=request)

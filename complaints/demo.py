@@ -30,6 +30,14 @@ REPORTS = [
     (Kind.COMPLAINT, "Saluran air tersumbat di kompleks perkantoran", "Saluran air di belakang gedung tersumbat sampah sehingga air meluap ke jalan setiap hujan deras."),
     (Kind.ASPIRATION, "Mohon informasi layanan dipasang di media sosial", "Informasi jadwal dan syarat layanan sebaiknya diumumkan rutin di akun media sosial resmi kantor."),
     (Kind.INFORMATION_REQUEST, "Data jumlah penerima bantuan per kecamatan", "Mohon data jumlah penerima bantuan sosial per kecamatan untuk tahun berjalan dalam format tabel."),
+    (Kind.COMPLAINT, "Jalan berlubang di depan sekolah dasar", "Jalan berlubang besar di depan sekolah dasar membahayakan anak-anak yang berjalan kaki setiap pagi."),
+    (Kind.COMPLAINT, "Sampah menumpuk di pinggir pasar", "Sampah menumpuk di pinggir pasar sejak sepekan dan menimbulkan bau tidak sedap bagi pedagang."),
+    (Kind.COMPLAINT, "Lampu jalan mati di jalan lingkar", "Lampu jalan di sepanjang jalan lingkar mati total sehingga rawan begal pada malam hari."),
+    (Kind.COMPLAINT, "Petugas loket tidak ramah", "Petugas loket membentak warga yang bertanya tentang syarat pengurusan dokumen."),
+    (Kind.ASPIRATION, "Usul taman bermain anak di kelurahan", "Warga mengusulkan lahan kosong milik pemerintah dijadikan taman bermain anak yang aman."),
+    (Kind.INFORMATION_REQUEST, "Salinan SOP pelayanan perizinan", "Saya meminta salinan standar operasional prosedur pelayanan perizinan usaha mikro."),
+    (Kind.COMPLAINT, "Air PDAM keruh dan berbau", "Air PDAM di perumahan kami keruh dan berbau sejak tiga hari, tidak layak untuk mandi."),
+    (Kind.COMPLAINT, "Pungutan saat pembuatan surat domisili", "Diminta uang tambahan oleh oknum saat membuat surat keterangan domisili di kantor kelurahan."),
 ]
 # fmt: on
 
@@ -58,6 +66,9 @@ PATHS = {
 # fmt: on
 
 
+DEMO_REPORTS = 300
+
+
 def seed(*, stdout, units) -> None:
     rng = random.Random(2026)  # the same demo every time
     categories = []
@@ -73,7 +84,7 @@ def seed(*, stdout, units) -> None:
     officer = get_user_model().objects.filter(username="petugas").first()
     statuses = list(PATHS)
     created = 0
-    for index in range(36):
+    for index in range(DEMO_REPORTS):
         kind, title, description = REPORTS[index % len(REPORTS)]
         category = rng.choice(categories)
         mode = [IdentityMode.NAMED, IdentityMode.ANONIM, IdentityMode.ANONYMOUS][index % 3]
@@ -94,14 +105,30 @@ def seed(*, stdout, units) -> None:
         complaint = intake.submit_complaint(
             data=data, files=[], channel=rng.choice([Channel.WEB, Channel.WEB, Channel.API])
         )
-        status = statuses[index % len(statuses)]
+        # most reports are recent, some go back half a year; older ones are mostly finished
+        age = timedelta(days=int(rng.triangular(0, 180, 5)), hours=rng.randint(0, 23), minutes=rng.randint(0, 59))
+        if age.days > 30:
+            status = rng.choice([Status.CLOSED, Status.CLOSED, Status.RESOLVED, Status.REJECTED, Status.IN_PROGRESS])
+        else:
+            status = rng.choice(statuses)
         with transaction.atomic():
             locked = workflow.locked(complaint)
             for to_status, event_kind, message in PATHS[status]:
                 workflow.move(locked, to_status=to_status, event_kind=event_kind, actor=officer, public_message=message)
-        age = timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23))
+            if status == Status.CLOSED and rng.random() < 0.7:
+                Complaint.objects.filter(pk=complaint.pk).update(rating=rng.choice([3, 4, 4, 5, 5]))
         when = timezone.now() - age
-        Complaint.objects.filter(pk=complaint.pk).update(created_at=when)
+        steps = len(PATHS[status])
+        Complaint.objects.filter(pk=complaint.pk).update(
+            created_at=when,
+            verification_due_at=when + timedelta(days=4),
+            response_due_at=when + timedelta(days=7),
+            verified_at=when + timedelta(days=1) if steps else None,
+            resolved_at=min(timezone.now(), when + timedelta(days=rng.randint(3, 20)))
+            if status in (Status.RESOLVED, Status.CLOSED)
+            else None,
+            resolution_due_at=when + timedelta(days=20) if steps else None,
+        )
         ComplaintEvent.objects.filter(complaint=complaint).update(created_at=when + timedelta(hours=2))
         created += 1
     recap.rebuild()  # the reports were back-dated after filing: count them on their new days

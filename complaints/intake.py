@@ -24,7 +24,7 @@ from humas.errors import Refused
 from humas.models import Unit
 from humas.uploads import MB, clean_image, clean_pdf, safe_display_name, sniff
 
-from . import recap
+from . import recap, workflow
 from .models import (
     Attachment,
     AttachmentKind,
@@ -223,14 +223,17 @@ class ComplaintInput:
     consent: bool = False
 
 
-def submit_complaint(*, data: ComplaintInput, files: list, channel: str = Channel.WEB, language: str | None = None):
+def submit_complaint(
+    *, data: ComplaintInput, files: list, channel: str = Channel.WEB, language: str | None = None, by=None
+):
     """File a report: the complaint, its attachments, its first event and the SLA due dates in one transaction;
-    the receipt e-mail is queued in the outbox and sent after commit."""
+    the receipt e-mail is queued in the outbox and sent after commit. `by` is the staff member who recorded a
+    report received by phone, letter, WhatsApp…; None when the citizen filed it."""
     prepared = prepare_attachments(files)  # heavy work and every refusal happen before the transaction
     language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
     for attempt in range(3):
         try:
-            return _atomic_with_files(lambda stored: _create(data, prepared, channel, language, stored))
+            return _atomic_with_files(lambda stored: _create(data, prepared, channel, language, stored, by))
         except IntegrityError as exc:
             # a tracking code drawn twice (1 in 2^60): draw again; any other integrity error is a bug
             if "tracking_code" not in str(exc) or attempt == 2:
@@ -239,7 +242,7 @@ def submit_complaint(*, data: ComplaintInput, files: list, channel: str = Channe
 
 
 def _create(
-    data: ComplaintInput, prepared: list[PreparedFile], channel: str, language: str, stored: list[str]
+    data: ComplaintInput, prepared: list[PreparedFile], channel: str, language: str, stored: list[str], by=None
 ) -> Complaint:
     unit = data.unit or (data.category.unit if data.category else None) or root_unit()
     anonymous = data.identity_mode == IdentityMode.ANONYMOUS
@@ -270,7 +273,7 @@ def _create(
     complaint.save(force_insert=True)
     recap.count_new(complaint)
     event = ComplaintEvent.objects.create(
-        complaint=complaint, kind=EventKind.SUBMITTED, by_reporter=True, to_status=Status.NEW
+        complaint=complaint, kind=EventKind.SUBMITTED, by_reporter=by is None, actor=by, to_status=Status.NEW
     )
     store_attachments(complaint, event, prepared, stored)
     if complaint.reporter_email:
@@ -291,6 +294,18 @@ def send_receipt(complaint: Complaint) -> None:
 def receipt_email_context(stored: dict) -> dict:
     """The outbox's context builder for the receipt: ids in, the template's context out."""
     return receipt_context(Complaint.objects.select_related("unit").get(pk=stored["complaint_id"]))
+
+
+def update_email_context(stored: dict) -> dict:
+    """The outbox's context builder for 'something public happened to your report'."""
+    event = ComplaintEvent.objects.select_related("complaint__unit", "to_unit").get(pk=stored["event_id"])
+    complaint = event.complaint
+    return {
+        **receipt_context(complaint),
+        "event": event,
+        "when": dates.format_datetime(event.created_at, complaint.unit.time_zone),
+        "status_changed": event.from_status != event.to_status,
+    }
 
 
 def receipt_context(complaint: Complaint) -> dict:
@@ -318,17 +333,20 @@ def add_information(complaint: Complaint, *, message: str, files: list) -> Compl
 
 
 def _add_information(complaint: Complaint, message: str, prepared: list[PreparedFile], stored: list[str]):
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = workflow.locked(complaint)
     if not complaint.is_open:
         raise Refused(_("This report is no longer open, so nothing can be added to it."), code="closed", status=409)
-    event = ComplaintEvent.objects.create(
-        complaint=complaint,
-        kind=EventKind.INFO_ADDED,
-        by_reporter=True,
-        public_message=message.strip(),
-        from_status=complaint.status,
-        to_status=complaint.status,
-    )
+    if complaint.status == Status.WAITING_REPORTER:
+        event = workflow.resume_for_reporter(complaint, message=message.strip())
+    else:
+        event = ComplaintEvent.objects.create(
+            complaint=complaint,
+            kind=EventKind.INFO_ADDED,
+            by_reporter=True,
+            public_message=message.strip(),
+            from_status=complaint.status,
+            to_status=complaint.status,
+        )
     store_attachments(complaint, event, prepared, stored)
     Complaint.objects.filter(pk=complaint.pk).update(updated_at=timezone.now())
     return event

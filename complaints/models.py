@@ -208,6 +208,7 @@ class EventKind(models.TextChoices):
     RESPONSE = "response", _("Response")
     NOTE = "note", _("Internal note")
     WAITING_REPORTER = "waiting_reporter", _("More information requested")
+    RESUMED = "resumed", _("Handling resumed")
     RESOLVED = "resolved", _("Resolved")
     RATED = "rated", _("Rated by the reporter")
     OBJECTED = "objected", _("Reporter objected; reopened")
@@ -235,6 +236,8 @@ class ComplaintEvent(models.Model):
     to_unit = models.ForeignKey(
         Unit, verbose_name=_("to unit"), related_name="+", on_delete=models.PROTECT, null=True, blank=True
     )
+    # the form's one-time token: the same submission (two tabs, a double click) is applied once
+    request_id = models.CharField(max_length=40, blank=True, editable=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assignee"),
@@ -252,7 +255,10 @@ class ComplaintEvent(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~(models.Q(by_reporter=True) & models.Q(actor__isnull=False)), name="event_one_author"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["complaint", "request_id"], condition=~models.Q(request_id=""), name="event_request_once"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,35 +1,77 @@
-"""The complaint's states and the one table of allowed moves. Every move writes an immutable event.
-
-This module holds the table, the single internal door `move()` that every action goes through, and the
-reporter's own actions (rate a resolution, object to it). The staff actions (verify, reject, forward,
-assign, respond, resolve, close) are built on `move()` by the complaint-handling work.
-"""
+"""The complaint workflow: one table of actions (from which states, to which state, who may), one service
+function per action. Each is atomic, locks the report, writes an immutable event and, when the change is
+public, queues the reporter's e-mail on commit. Views, the API, tasks and the demo data all come here."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from humas import dates
+from humas import access, outbox
 from humas.errors import Refused
+from humas.models import Unit
 
-from . import recap
-from .models import Complaint, ComplaintEvent, EventKind, Status
+from . import recap, sla
+from .models import Complaint, ComplaintEvent, EventKind, RejectReason, Status
 
 S = Status
+HANDLE = "complaint.handle"
+REPORTER = "reporter"
+SYSTEM = "system"
 
-# from status -> the statuses it may move to
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: Any
+    sources: frozenset[str]  # the statuses it may start from
+    target: str | None  # the status it leads to; None keeps the status
+    by: str  # a permission of humas.access, or REPORTER / SYSTEM
+    public: bool  # the reporter is told
+
+
+def _a(name, label, sources, target, by=HANDLE, public=True) -> Action:
+    return Action(name, label, frozenset(sources), target, by, public)
+
+
+OPEN_HANDLING = (S.VERIFIED, S.IN_PROGRESS, S.WAITING_REPORTER)
+
+# The one table. Templates read it for the buttons, the services for the checks, the tests pair by pair.
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in [
+        _a("verify", gettext_lazy("Verify"), [S.NEW], S.VERIFIED),
+        _a("reject", gettext_lazy("Reject"), [S.NEW, S.VERIFIED], S.REJECTED),
+        _a("mark_duplicate", gettext_lazy("Mark as duplicate"), [S.NEW, S.VERIFIED, S.IN_PROGRESS], S.REJECTED),
+        _a("forward", gettext_lazy("Forward to another unit"), [S.VERIFIED, S.IN_PROGRESS], None),
+        _a("assign", gettext_lazy("Assign"), [S.VERIFIED, S.IN_PROGRESS], S.IN_PROGRESS, public=False),
+        _a("respond", gettext_lazy("Answer the reporter"), OPEN_HANDLING, None),
+        _a(
+            "request_info",
+            gettext_lazy("Ask the reporter for more information"),
+            [S.VERIFIED, S.IN_PROGRESS],
+            S.WAITING_REPORTER,
+        ),
+        _a("resume", gettext_lazy("Resume handling"), [S.WAITING_REPORTER], S.IN_PROGRESS, public=False),
+        _a("add_note", gettext_lazy("Internal note"), list(S), None, public=False),
+        _a("resolve", gettext_lazy("Resolve"), OPEN_HANDLING, S.RESOLVED),
+        _a("close", gettext_lazy("Close"), [S.RESOLVED], S.CLOSED),
+        _a("reopen", gettext_lazy("Reopen"), [S.RESOLVED], S.IN_PROGRESS),
+        _a("rate", gettext_lazy("Rate"), [S.RESOLVED], S.CLOSED, by=REPORTER, public=False),
+        _a("object", gettext_lazy("Object"), [S.RESOLVED], S.IN_PROGRESS, by=REPORTER, public=False),
+        _a("auto_close", gettext_lazy("Close automatically"), [S.RESOLVED], S.CLOSED, by=SYSTEM),
+    ]
+}
+
+# from status -> the statuses it may move to, derived from ACTIONS
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.NEW: frozenset({S.VERIFIED, S.REJECTED}),
-    S.VERIFIED: frozenset({S.IN_PROGRESS, S.REJECTED, S.RESOLVED}),
-    S.IN_PROGRESS: frozenset({S.WAITING_REPORTER, S.RESOLVED}),
-    S.WAITING_REPORTER: frozenset({S.IN_PROGRESS, S.RESOLVED}),
-    S.RESOLVED: frozenset({S.CLOSED, S.IN_PROGRESS}),
-    S.REJECTED: frozenset(),
-    S.CLOSED: frozenset(),
+    status: frozenset(a.target for a in ACTIONS.values() if status in a.sources and a.target and a.target != status)
+    for status in S
 }
 
 OBJECTION_WINDOW_DAYS = 10  # working days after resolution
@@ -37,6 +79,23 @@ OBJECTION_WINDOW_DAYS = 10  # working days after resolution
 
 def may_move(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
+
+
+def allowed_actions(user: Any, complaint: Complaint) -> list[Action]:
+    """The staff actions this user may take on this report now (for the buttons)."""
+    return [
+        a
+        for a in ACTIONS.values()
+        if a.by not in (REPORTER, SYSTEM) and complaint.status in a.sources and access.can(user, a.by, complaint)
+    ]
+
+
+# --- the internal doors --------------------------------------------------------------------------------------
+
+
+def locked(complaint: Complaint | int) -> Complaint:
+    pk = complaint.pk if isinstance(complaint, Complaint) else complaint
+    return Complaint.objects.select_for_update(of=("self",)).select_related("unit", "category").get(pk=pk)
 
 
 def move(
@@ -50,8 +109,8 @@ def move(
     internal_note: str = "",
     **changes: Any,
 ) -> ComplaintEvent:
-    """Change the status (checked against TRANSITIONS) and write the event. Must run inside a transaction
-    that has locked the complaint row (see `locked`)."""
+    """Change the status (checked against TRANSITIONS) and write the event. Runs inside a transaction that
+    has locked the report (see `locked`)."""
     from_status = complaint.status
     if not may_move(from_status, to_status):
         raise Refused(
@@ -70,26 +129,282 @@ def move(
         setattr(complaint, field, value)
     complaint.save(update_fields=["status", "resolved_at", "closed_at", "updated_at", *changes])
     recap.count_status(complaint, from_status, to_status)
+    return _event(complaint, event_kind, actor, by_reporter, public_message, internal_note, from_status, to_status)
+
+
+def _event(complaint, kind, actor, by_reporter, public_message, internal_note, from_status, to_status, **extra):
     return ComplaintEvent.objects.create(
         complaint=complaint,
-        kind=event_kind,
-        actor=actor if not by_reporter else None,
+        kind=kind,
+        actor=None if by_reporter else actor,
         by_reporter=by_reporter,
         public_message=public_message,
         internal_note=internal_note,
         from_status=from_status,
         to_status=to_status,
+        **extra,
     )
 
 
-def locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("unit").get(pk=complaint.pk)
+def _start(complaint: Complaint | int, action_name: str, by: Any, request_id: str = "") -> Complaint:
+    """Lock the report and check that `by` may take the action now: 404 outside their scope (as a Refused
+    with status 404), 403 for a role that may not, 409 for a state that does not allow it, and 409 for a
+    form submitted twice."""
+    action = ACTIONS[action_name]
+    complaint = locked(complaint)
+    if action.by not in (REPORTER, SYSTEM):
+        if not access.can(by, "complaint.view", complaint):
+            raise Refused(_("Report not found."), code="not_found", status=404)
+        if not access.can(by, action.by, complaint):
+            raise Refused(_("Your role may not do this."), code="forbidden", status=403)
+    if request_id and complaint.events.filter(request_id=request_id).exists():
+        raise Refused(_("This form was already sent; it was applied once."), code="duplicate_submit", status=409)
+    if complaint.status not in action.sources:
+        raise Refused(
+            _("%(action)s is not possible while the report is %(status)s.")
+            % {"action": action.label, "status": complaint.get_status_display().lower()},
+            code="bad_state",
+            status=409,
+        )
+    return complaint
+
+
+def _finish(event: ComplaintEvent, *, request_id: str = "", public: bool = True) -> ComplaintEvent:
+    if request_id:
+        try:
+            with transaction.atomic():
+                ComplaintEvent.objects.filter(pk=event.pk).update(request_id=request_id)
+        except IntegrityError:
+            raise Refused(
+                _("This form was already sent; it was applied once."), code="duplicate_submit", status=409
+            ) from None
+    if public and (event.public_message or event.to_status != event.from_status):
+        notify_reporter(event)
+    return event
+
+
+def notify_reporter(event: ComplaintEvent) -> None:
+    complaint = event.complaint
+    if complaint.reporter_email:
+        outbox.enqueue(
+            key=f"complaint-event:{event.pk}",
+            to=complaint.reporter_email,
+            template="emails/complaint_update",
+            context={"event_id": event.pk},
+            language=complaint.language,
+        )
+
+
+def _need(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise Refused(message, code="empty")
+    return text
+
+
+# --- staff actions --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def verify(complaint, *, by, message: str = "", request_id: str = "") -> ComplaintEvent:
+    complaint = _start(complaint, "verify", by, request_id)
+    now = timezone.now()
+    sla.set_resolution_due(complaint, now)
+    event = move(complaint, to_status=S.VERIFIED, event_kind=EventKind.VERIFIED, actor=by,
+                 public_message=message.strip() or _("Your report has been verified and is being handled."),
+                 verified_at=now, resolution_due_at=complaint.resolution_due_at)  # fmt: skip
+    return _finish(event, request_id=request_id)
+
+
+@transaction.atomic
+def reject(complaint, *, by, reason: str, message: str, request_id: str = "") -> ComplaintEvent:
+    complaint = _start(complaint, "reject", by, request_id)
+    if reason not in RejectReason.values:
+        raise Refused(_("Choose a reason for the rejection."), code="bad_reason")
+    text = _need(message, _("Tell the reporter why the report is rejected."))
+    event = move(complaint, to_status=S.REJECTED, event_kind=EventKind.REJECTED, actor=by, public_message=text,
+                 reject_reason=reason, closed_at=timezone.now())  # fmt: skip
+    return _finish(event, request_id=request_id)
+
+
+@transaction.atomic
+def mark_duplicate(complaint, *, by, original: Complaint | int, message: str = "", request_id: str = ""):
+    complaint = _start(complaint, "mark_duplicate", by, request_id)
+    original_pk = original.pk if isinstance(original, Complaint) else int(original)
+    target = Complaint.objects.select_related("unit").filter(pk=original_pk).first()
+    if target is None or not access.can(by, "complaint.view", target):
+        raise Refused(_("Report not found."), code="not_found", status=404)
+    if target.pk == complaint.pk:
+        raise Refused(_("A report cannot be a duplicate of itself."), code="self_duplicate")
+    text = message.strip() or _(
+        "The same matter was already reported and is handled under another report; its answer will cover yours."
+    )
+    event = move(complaint, to_status=S.REJECTED, event_kind=EventKind.DUPLICATE, actor=by, public_message=text,
+                 reject_reason=RejectReason.DUPLICATE, duplicate_of=target, closed_at=timezone.now())  # fmt: skip
+    return _finish(event, request_id=request_id)
+
+
+@transaction.atomic
+def forward(complaint, *, by, to_unit: Unit, note: str = "", request_id: str = "") -> ComplaintEvent:
+    """Disposisi: the report goes to another unit, which sees it at once."""
+    complaint = _start(complaint, "forward", by, request_id)
+    if to_unit is None or not to_unit.is_active:
+        raise Refused(_("Choose an active unit to forward to."), code="bad_unit")
+    if to_unit.pk == complaint.unit_id:
+        raise Refused(_("The report is already with this unit."), code="same_unit")
+    old_unit = complaint.unit
+    recap.count_unit(complaint, old_unit, to_unit)
+    complaint.unit = to_unit
+    complaint.assigned_to = None
+    complaint.save(update_fields=["unit", "assigned_to", "updated_at"])
+    event = _event(complaint, EventKind.FORWARDED, by, False,
+                   _("Your report was forwarded to %(unit)s, which handles it from now on.") % {"unit": to_unit.name},
+                   note.strip(), complaint.status, complaint.status, to_unit=to_unit)  # fmt: skip
+    return _finish(event, request_id=request_id)
+
+
+@transaction.atomic
+def assign(complaint, *, by, officer: Any = None, note: str = "", request_id: str = "") -> ComplaintEvent:
+    """Work starts: the report is in progress, optionally with one officer in charge."""
+    complaint = _start(complaint, "assign", by, request_id)
+    if officer is not None and not access.can(officer, HANDLE, complaint):
+        raise Refused(_("This person does not handle reports of this unit."), code="bad_officer")
+    complaint.assigned_to = officer
+    if complaint.status == S.IN_PROGRESS:
+        complaint.save(update_fields=["assigned_to", "updated_at"])
+        event = _event(complaint, EventKind.ASSIGNED, by, False, "", note.strip(), S.IN_PROGRESS, S.IN_PROGRESS,
+                       assignee=officer)  # fmt: skip
+    else:
+        event = move(complaint, to_status=S.IN_PROGRESS, event_kind=EventKind.ASSIGNED, actor=by,
+                     internal_note=note.strip(), assigned_to=officer)  # fmt: skip
+        ComplaintEvent.objects.filter(pk=event.pk).update(assignee=officer)
+    return _finish(event, request_id=request_id, public=False)
+
+
+@transaction.atomic
+def add_response(complaint, *, by, message: str, request_id: str = "") -> ComplaintEvent:
+    complaint = _start(complaint, "respond", by, request_id)
+    text = _need(message, _("Write the answer for the reporter."))
+    changes = {}
+    if complaint.first_response_at is None:
+        complaint.first_response_at = timezone.now()
+        changes["first_response_at"] = complaint.first_response_at
+    if changes:
+        complaint.save(update_fields=[*changes, "updated_at"])
+    event = _event(complaint, EventKind.RESPONSE, by, False, text, "", complaint.status, complaint.status)
+    return _finish(event, request_id=request_id)
+
+
+@transaction.atomic
+def request_information(complaint, *, by, message: str, request_id: str = "") -> ComplaintEvent:
+    """Ask the reporter for more: the clock stops until they answer or staff resume."""
+    complaint = _start(complaint, "request_info", by, request_id)
+    text = _need(message, _("Say what information the reporter should add."))
+    event = move(complaint, to_status=S.WAITING_REPORTER, event_kind=EventKind.WAITING_REPORTER, actor=by,
+                 public_message=text, waiting_since=timezone.now())  # fmt: skip
+    return _finish(event, request_id=request_id)
+
+
+def _resume(complaint: Complaint, *, actor=None, by_reporter: bool = False, message: str = "") -> ComplaintEvent:
+    now = timezone.now()
+    if complaint.waiting_since:
+        sla.extend_for_pause(complaint, paused_from=complaint.waiting_since, until=now)
+    return move(
+        complaint,
+        to_status=S.IN_PROGRESS,
+        event_kind=EventKind.INFO_ADDED if by_reporter else EventKind.RESUMED,
+        actor=actor,
+        by_reporter=by_reporter,
+        public_message=message,
+        waiting_since=None,
+        response_due_at=complaint.response_due_at,
+        resolution_due_at=complaint.resolution_due_at,
+    )
+
+
+@transaction.atomic
+def resume(complaint, *, by, note: str = "", request_id: str = "") -> ComplaintEvent:
+    complaint = _start(complaint, "resume", by, request_id)
+    event = _resume(complaint, actor=by)
+    if note.strip():
+        ComplaintEvent.objects.filter(pk=event.pk).update(internal_note=note.strip())
+    return _finish(event, request_id=request_id, public=False)
+
+
+def resume_for_reporter(complaint: Complaint, *, message: str) -> ComplaintEvent:
+    """The reporter answered while the report waited for them: their information is the event, and the clock
+    runs again. Called inside the reporter's own transaction with the report locked."""
+    return _resume(complaint, by_reporter=True, message=message)
+
+
+@transaction.atomic
+def add_internal_note(complaint, *, by, note: str, request_id: str = "") -> ComplaintEvent:
+    complaint = _start(complaint, "add_note", by, request_id)
+    text = _need(note, _("Write the note."))
+    event = _event(complaint, EventKind.NOTE, by, False, "", text, complaint.status, complaint.status)
+    return _finish(event, request_id=request_id, public=False)
+
+
+@transaction.atomic
+def resolve(complaint, *, by, message: str, request_id: str = "") -> ComplaintEvent:
+    complaint = _start(complaint, "resolve", by, request_id)
+    text = _need(message, _("Write the resolution for the reporter."))
+    changes = {"waiting_since": None}
+    if complaint.first_response_at is None:
+        changes["first_response_at"] = timezone.now()
+    event = move(complaint, to_status=S.RESOLVED, event_kind=EventKind.RESOLVED, actor=by, public_message=text,
+                 **changes)  # fmt: skip
+    return _finish(event, request_id=request_id)
+
+
+@transaction.atomic
+def close(complaint, *, by, message: str = "", request_id: str = "") -> ComplaintEvent:
+    complaint = _start(complaint, "close", by, request_id)
+    event = move(complaint, to_status=S.CLOSED, event_kind=EventKind.CLOSED, actor=by,
+                 public_message=message.strip() or _("The report is closed."))  # fmt: skip
+    return _finish(event, request_id=request_id)
+
+
+@transaction.atomic
+def reopen(complaint, *, by, message: str, request_id: str = "") -> ComplaintEvent:
+    complaint = _start(complaint, "reopen", by, request_id)
+    text = _need(message, _("Say why the report is reopened."))
+    event = move(complaint, to_status=S.IN_PROGRESS, event_kind=EventKind.OBJECTED, actor=by, public_message=text,
+                 reopen_count=complaint.reopen_count + 1)  # fmt: skip
+    return _finish(event, request_id=request_id)
+
+
+def auto_close_due(*, now=None) -> int:
+    """Close resolved reports after 10 working days without word from the reporter. Returns how many."""
+    now = now or timezone.now()
+    closed = 0
+    candidates = (
+        Complaint.objects.filter(status=S.RESOLVED).select_related("unit").only("pk", "resolved_at", "unit__time_zone")
+    )
+    for complaint in candidates.iterator():
+        deadline = sla.auto_close_after(complaint)
+        if deadline is None or deadline > now:
+            continue
+        with transaction.atomic():
+            current = locked(complaint)
+            if current.status != S.RESOLVED:
+                continue
+            event = move(
+                current,
+                to_status=S.CLOSED,
+                event_kind=EventKind.CLOSED,
+                public_message=_("Closed automatically: 10 working days passed without an objection."),
+            )
+            _finish(event)
+            closed += 1
+    return closed
+
+
+# --- the reporter's actions -----------------------------------------------------------------------------------
 
 
 def objection_deadline(complaint: Complaint):
-    if complaint.resolved_at is None:
-        return None
-    return dates.deadline(complaint.resolved_at, OBJECTION_WINDOW_DAYS, complaint.unit.time_zone)
+    return sla.auto_close_after(complaint)
 
 
 @transaction.atomic

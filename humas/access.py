@@ -178,3 +178,18 @@ def roles_in(user: Any, unit: Unit) -> set[str]:
         return set()
     above = set(Unit.objects.ancestors_of(unit).values_list("pk", flat=True))
     return {role for unit_id, role in held if unit_id in above}
+
+
+def is_humas_admin(user: Any) -> bool:
+    """A humas admin of a root unit (the office that triages every report), or a superuser."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cache = _cache(user)
+    if "humas_admin" not in cache:
+        admin_units = [unit_id for unit_id, role in memberships(user) if role == Role.ADMIN]
+        cache["humas_admin"] = (
+            bool(admin_units) and Unit.objects.filter(pk__in=admin_units, parent__isnull=True).exists()
+        )
+    return cache["humas_admin"]

@@ -81,6 +81,7 @@ api_patterns = [
     path("v1/units/", UnitList.as_view(), name="unit-list"),
     path("v1/units/<slug:slug>/", UnitDetail.as_view(), name="unit-detail"),
     path("", include("complaints.api")),
+    path("", include("complaints.staff_api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -16,6 +16,11 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     "sweep-outbox": {"task": "humas.tasks.sweep_outbox_task", "schedule": 60.0},
+    "complaints-sla-digest": {
+        "task": "complaints.tasks.sla_digest_task",
+        "schedule": crontab(hour=0, minute=30),  # 07:30 WIB
+    },
+    "complaints-auto-close": {"task": "complaints.tasks.auto_close_task", "schedule": crontab(minute=5)},
     "clear-expired-sessions": {
         "task": "humas.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=2, minute=15),

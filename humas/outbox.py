@@ -81,7 +81,7 @@ def _hand_to_broker(message_id: int) -> None:
     try:
         deliver_email_task.apply_async(args=[message_id], retry=False)
     except Exception:  # the broker is down: the sweep sends it later
-        log.warning("outbox: broker unreachable, message %s waits for the sweep", message_id)
+        log.warning("outbox: broker unreachable, message %s waits for the sweep", message_id, exc_info=True)
 
 
 def deliver(message_id: int) -> bool:

@@ -53,6 +53,7 @@ urlpatterns = [
     *i18n_patterns(
         path("", include((humas_patterns, "humas"))),
         path("", include("complaints.urls")),
+        path("", include("complaints.staff_urls")),
         prefix_default_language=False,
     ),
 ]

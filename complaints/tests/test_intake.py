@@ -252,19 +252,19 @@ def closed_port() -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_with_the_broker_down_the_complaint_is_saved_and_the_sweep_sends_the_receipt_once(unit_tree, settings):
+def test_with_the_broker_down_the_complaint_is_saved_and_the_sweep_sends_the_receipt_once(unit_tree):
     from humas.celery import app
 
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.task_always_eager = False
-    app.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
+    saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
+    app.conf.update(broker_url=f"redis://127.0.0.1:{closed_port()}/0", task_always_eager=False)
+    app._pool = None  # connect to the dead broker, not through a pooled connection to the live one
+    app.amqp._producer_pool = None
     try:
         complaint = intake.submit_complaint(data=make_input(unit_tree["kanwil"]), files=[])
     finally:
-        app.conf.broker_url = settings.CELERY_BROKER_URL
-        app.conf.task_always_eager = True
-        # drop the pooled connection to the dead broker
-        app.pool.force_close_all()
+        app.conf.update(**saved)
+        app._pool = None
+        app.amqp._producer_pool = None
     assert Complaint.objects.filter(pk=complaint.pk).exists()
     message = OutboxEmail.objects.get(key=f"complaint-receipt:{complaint.pk}")
     assert message.status == OutboxEmail.Status.PENDING
