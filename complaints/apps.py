@@ -23,7 +23,7 @@ class ComplaintsConfig(AppConfig):
         seed(stdout=stdout, units=units)
 
 
-def staff_menu_entry(request):
+def staff_menu_entry(request, **context):
     from django.template.loader import render_to_string
 
     from humas import access

@@ -221,6 +221,7 @@ class ComplaintInput:
     reporter_phone: str = ""
     visibility: str = Visibility.PUBLIC
     consent: bool = False
+    social_channel: object = None  # the unit's account the report came through (staff intake)
 
 
 def submit_complaint(
@@ -257,6 +258,7 @@ def _create(
         incident_date=data.incident_date,
         location=data.location,
         channel=channel,
+        social_channel=data.social_channel,
         identity_mode=data.identity_mode,
         # an anonymous report keeps no contact data, whatever was sent
         reporter_name="" if anonymous else data.reporter_name,

@@ -120,6 +120,14 @@ class Complaint(TimeStampedModel):
     incident_date = models.DateField(_("date of the incident"), null=True, blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+    social_channel = models.ForeignKey(
+        "channels_social.SocialChannel",
+        verbose_name=_("social channel"),
+        related_name="complaints",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
 
     reporter_name = models.CharField(_("reporter's name"), max_length=120, blank=True)
     reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)

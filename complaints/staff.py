@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from channels_social.models import SocialChannel
 from humas import access
 from humas.errors import Refused
 from humas.models import Membership, Role, Unit
@@ -288,7 +289,7 @@ def _get(request, pk: int) -> Complaint:
     return access.get_for(
         request.user,
         "complaint.view",
-        Complaint.objects.select_related("unit", "category", "assigned_to", "duplicate_of"),
+        Complaint.objects.select_related("unit", "category", "assigned_to", "duplicate_of", "social_channel"),
         pk=pk,
     )
 
@@ -337,7 +338,37 @@ class StaffIntakeForm(ComplaintForm):
         error_messages={"required": gettext_lazy("Record the report only with the reporter's consent.")},
     )
 
-    field_order = ["channel"]
+    social_channel = forms.ModelChoiceField(
+        label=gettext_lazy("Which account"),
+        queryset=SocialChannel.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("— for reports from social media —"),
+        help_text=gettext_lazy("The units' accounts that accept complaints in their messages."),
+    )
+
+    field_order = ["channel", "social_channel"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["social_channel"].queryset = SocialChannel.objects.filter(
+            is_active=True, accepts_complaints=True, unit__is_active=True
+        ).select_related("unit")
+        self.fields["social_channel"].label_from_instance = lambda c: (
+            f"{c.get_platform_display()} {c.handle} — {c.unit.display_name}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") == Channel.SOCIAL_MEDIA and not data.get("social_channel"):
+            self.add_error("social_channel", _("Choose the account the report came through."))
+        if data.get("social_channel") and data.get("channel") != Channel.SOCIAL_MEDIA:
+            self.add_error("channel", _("A report through a social account is received through social media."))
+        return data
+
+    def to_input(self):
+        data = super().to_input()
+        data.social_channel = self.cleaned_data.get("social_channel")
+        return data
 
 
 @staff_required

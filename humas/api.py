@@ -56,6 +56,7 @@ def api_root(request: Request) -> Response:
             "units": request.build_absolute_uri(reverse("api:unit-list")),
             "categories": request.build_absolute_uri(reverse("api:category-list")),
             "complaints": request.build_absolute_uri(reverse("api:complaint-submit")),
+            "channels": request.build_absolute_uri(reverse("api:channel-list")),
             "schema": request.build_absolute_uri(reverse("api:schema")),
             "docs": request.build_absolute_uri(reverse("api:docs")),
         }
@@ -82,6 +83,7 @@ api_patterns = [
     path("v1/units/<slug:slug>/", UnitDetail.as_view(), name="unit-detail"),
     path("", include("complaints.api")),
     path("", include("complaints.staff_api")),
+    path("", include("channels_social.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from . import access
 from .models import Unit
 
-SITE_UNIT_CACHE_KEY = "humas:site-unit:v2"
+SITE_UNIT_CACHE_KEY = "humas:site-unit:v3"
 
 
 def site_identity() -> dict[str, str]:
@@ -23,6 +23,7 @@ def site_identity() -> dict[str, str]:
             "short_name": (unit.display_name if unit else settings.SITE_NAME),
             "logo_url": unit.logo.url if unit and unit.logo else "",
             "slug": unit.slug if unit else "",
+            "pk": unit.pk if unit else None,
             "address": unit.address if unit else "",
             "phone": unit.phone if unit else "",
             "email": unit.email if unit else "",

@@ -1,7 +1,9 @@
 """Places in the shared templates that the apps fill in (the home page's sections, the footer, the staff
 console's menu). An app registers a renderer from its AppConfig.ready(); humas itself imports no app.
 
-    slots.register("footer", lambda request: render_to_string("channels_social/footer.html", ...))
+    slots.register("footer", lambda request, **context: render_to_string("channels_social/footer.html", ...))
+
+A template fills a slot with `{% slot "unit_contact" unit=unit %}`; the keyword values reach each renderer.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-Renderer = Callable[[HttpRequest], str]
+Renderer = Callable[..., str]  # renderer(request, **context) -> html
 
 SLOTS = ("home", "footer", "unit_contact", "staff_menu", "staff_home")
 
@@ -29,8 +31,8 @@ def register(slot: str, renderer: Renderer, *, order: int = 100) -> None:
     _registry[slot].sort(key=lambda pair: pair[0])
 
 
-def render(slot: str, request: HttpRequest) -> SafeString:
-    parts = [renderer(request) for _, renderer in _registry.get(slot, [])]
+def render(slot: str, request: HttpRequest, **context) -> SafeString:
+    parts = [renderer(request, **context) for _, renderer in _registry.get(slot, [])]
     # renderers return render_to_string() output, which is already safe; anything else gets escaped
     return format_html_join("", "{}", ((p,) for p in parts if p))
 

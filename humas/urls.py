@@ -54,6 +54,7 @@ urlpatterns = [
         path("", include((humas_patterns, "humas"))),
         path("", include("complaints.urls")),
         path("", include("complaints.staff_urls")),
+        path("", include("channels_social.urls")),
         prefix_default_language=False,
     ),
 ]

@@ -35,8 +35,9 @@ def can(context, action: str, obj) -> bool:
 
 
 @register.simple_tag(takes_context=True)
-def slot(context, name: str):
-    return slots.render(name, context["request"])
+def slot(context, name: str, **values):
+    """{% slot "unit_contact" unit=unit %}: whatever the apps registered for that place."""
+    return slots.render(name, context["request"], **values)
 
 
 @register.filter

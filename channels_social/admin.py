@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+
+from . import channels
+from .models import Post, SocialChannel
+
+
+class SocialChannelAdminForm(forms.ModelForm):
+    class Meta:
+        model = SocialChannel
+        fields = ["unit", "platform", "handle", "url", "order", "is_active", "accepts_complaints"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("platform") and data.get("url"):
+            try:
+                data["url"] = channels.check_url(data["platform"], data["url"])
+            except forms.ValidationError as exc:
+                self.add_error("url", exc)
+        return data
+
+
+@admin.register(SocialChannel)
+class SocialChannelAdmin(admin.ModelAdmin):
+    form = SocialChannelAdminForm
+    list_display = ["handle", "platform", "unit", "order", "is_active", "accepts_complaints"]
+    list_filter = ["platform", "is_active", "accepts_complaints"]
+    search_fields = ["handle", "url", "unit__name"]
+    autocomplete_fields = ["unit"]
+    list_select_related = ["unit"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["content", "channel", "posted_at", "by"]
+    list_filter = ["channel__platform"]
+    search_fields = ["content", "post_url"]
+    list_select_related = ["channel", "by"]
+    autocomplete_fields = ["channel"]
+    raw_id_fields = ["by"]
