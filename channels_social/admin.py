@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from . import channels
 from .models import Post, SocialChannel
 
 
 class SocialChannelAdminForm(forms.ModelForm):
+    url = forms.URLField(label=gettext_lazy("address"), max_length=300, assume_scheme="https")
+
     class Meta:
         model = SocialChannel
         fields = ["unit", "platform", "handle", "url", "order", "is_active", "accepts_complaints"]

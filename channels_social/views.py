@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from humas import access
@@ -53,6 +54,8 @@ def unit_contact(request: HttpRequest, *, unit: Unit | None = None, **context) -
 
 
 class ChannelForm(forms.ModelForm):
+    url = forms.URLField(label=gettext_lazy("address"), max_length=300, assume_scheme="https")
+
     class Meta:
         model = SocialChannel
         fields = ["unit", "platform", "handle", "url", "order", "accepts_complaints", "is_active"]

@@ -192,7 +192,6 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, already now
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
