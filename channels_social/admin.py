@@ -8,21 +8,12 @@ from . import channels
 from .models import Post, SocialChannel
 
 
-class SocialChannelAdminForm(forms.ModelForm):
+class SocialChannelAdminForm(channels.ChannelUrlFormMixin, forms.ModelForm):
     url = forms.URLField(label=gettext_lazy("address"), max_length=300, assume_scheme="https")
 
     class Meta:
         model = SocialChannel
         fields = ["unit", "platform", "handle", "url", "order", "is_active", "accepts_complaints"]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("platform") and data.get("url"):
-            try:
-                data["url"] = channels.check_url(data["platform"], data["url"])
-            except forms.ValidationError as exc:
-                self.add_error("url", exc)
-        return data
 
 
 @admin.register(SocialChannel)

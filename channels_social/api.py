@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny
+from rest_framework import serializers
+
+from humas.api_views import PublicUnitList
 
 from .models import SocialChannel
 
@@ -18,22 +18,12 @@ class ChannelOutput(serializers.ModelSerializer):
         fields = ["unit", "platform", "handle", "url", "accepts_complaints", "order"]
 
 
-class ChannelList(generics.ListAPIView):
+class ChannelList(PublicUnitList):
     serializer_class = ChannelOutput
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    pagination_class = None
+    ordering = ("unit__name", "order", "platform")
 
-    @extend_schema(parameters=[OpenApiParameter("unit", str, description="slug of a unit")])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        queryset = SocialChannel.objects.filter(is_active=True, unit__is_active=True).select_related("unit")
-        unit = self.request.query_params.get("unit")
-        if unit:
-            queryset = queryset.filter(unit__slug=unit)
-        return queryset.order_by("unit__name", "order", "platform")
+    def base_queryset(self):
+        return SocialChannel.objects.filter(is_active=True)
 
 
 urlpatterns = [path("v1/channels/", ChannelList.as_view(), name="channel-list")]

@@ -116,3 +116,16 @@ def log_post(*, content: str, unit_id: int, channel: SocialChannel, by: Any, pos
 def channels_of(unit_id: int) -> list[SocialChannel]:
     """A unit's active channels in display order (one query)."""
     return list(SocialChannel.objects.filter(unit_id=unit_id, is_active=True).order_by("order", "platform"))
+
+
+class ChannelUrlFormMixin:
+    """For the console's and the admin's channel forms: the address must fit the chosen platform."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("platform") and data.get("url"):
+            try:
+                data["url"] = check_url(data["platform"], data["url"])
+            except ValidationError as exc:
+                self.add_error("url", exc)
+        return data

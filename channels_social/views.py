@@ -53,7 +53,7 @@ def unit_contact(request: HttpRequest, *, unit: Unit | None = None, **context) -
     )
 
 
-class ChannelForm(forms.ModelForm):
+class ChannelForm(channels.ChannelUrlFormMixin, forms.ModelForm):
     url = forms.URLField(label=gettext_lazy("address"), max_length=300, assume_scheme="https")
 
     class Meta:
@@ -64,15 +64,6 @@ class ChannelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = access.units_for(user, "channel.manage").order_by("name")
         self.fields["url"].widget.attrs["placeholder"] = "https://"
-
-    def clean(self):
-        data = super().clean()
-        if data.get("platform") and data.get("url"):
-            try:
-                data["url"] = channels.check_url(data["platform"], data["url"])
-            except forms.ValidationError as exc:
-                self.add_error("url", exc)
-        return data
 
 
 @staff_required

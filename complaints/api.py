@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import generics, serializers
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from humas import dates, ratelimit
 from humas.api_errors import error_response, form_errors
+from humas.api_views import PublicUnitList
 from humas.security import client_ip
 
 from . import intake
@@ -35,24 +36,14 @@ class CategoryOutput(serializers.ModelSerializer):
         fields = ["id", "unit", "name", "description", "resolution_days"]
 
 
-class CategoryList(generics.ListAPIView):
+class CategoryList(PublicUnitList):
     """Active categories, optionally of one unit (`?unit=<slug>`)."""
 
     serializer_class = CategoryOutput
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    pagination_class = None
+    ordering = ("unit__name", "order", "name")
 
-    @extend_schema(parameters=[OpenApiParameter("unit", str, description="slug of a unit")])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        queryset = Category.objects.filter(is_active=True, unit__is_active=True).select_related("unit")
-        unit = self.request.query_params.get("unit")
-        if unit:
-            queryset = queryset.filter(unit__slug=unit)
-        return queryset.order_by("unit__name", "order", "name")
+    def base_queryset(self):
+        return Category.objects.filter(is_active=True)
 
 
 class EventOutput(serializers.Serializer):
