@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import include, path, reverse
+from django.urls import NoReverseMatch, include, path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -51,13 +51,14 @@ class UnitDetail(generics.RetrieveAPIView):
 @permission_classes([AllowAny])
 def api_root(request: Request) -> Response:
     """The endpoints of version 1."""
-    return Response(
-        {
-            "units": request.build_absolute_uri(reverse("api:unit-list")),
-            "schema": request.build_absolute_uri(reverse("api:schema")),
-            "docs": request.build_absolute_uri(reverse("api:docs")),
-        }
-    )
+    endpoints = {"units": "api:unit-list", "releases": "api:release-list", "schema": "api:schema", "docs": "api:docs"}
+    found = {}
+    for key, name in endpoints.items():
+        try:
+            found[key] = request.build_absolute_uri(reverse(name))
+        except NoReverseMatch:
+            continue  # an app whose API is not installed
+    return Response(found)
 
 
 class DocsView(SpectacularSwaggerSplitView):
@@ -78,6 +79,7 @@ api_patterns = [
     path("v1/", api_root, name="root"),
     path("v1/units/", UnitList.as_view(), name="unit-list"),
     path("v1/units/<slug:slug>/", UnitDetail.as_view(), name="unit-detail"),
+    path("", include("releases.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_prose_editor",
     "axes",
 ]
 

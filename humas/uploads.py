@@ -102,3 +102,12 @@ def clean_image(
     image.save(out, **save_args)
     name = f"{secrets.token_urlsafe(12)}.{EXTENSIONS[target]}"
     return CleanImage(ContentFile(out.getvalue(), name=name), target, image.width, image.height)
+
+
+def clean_pdf(upload, *, max_bytes: int = 20 * MB) -> ContentFile:
+    """Accept a PDF (recognised by its content, not its name) under the size cap; returns it under a random
+    name. PDFs are not rewritten: they are offered for download with Content-Disposition: attachment."""
+    data = _read_capped(upload, max_bytes)
+    if not data.lstrip()[:5] == b"%PDF-" or b"%%EOF" not in data[-2048:]:
+        raise ValidationError(_("This file is not a PDF document. Allowed: PDF."), code="bad_type")
+    return ContentFile(data, name=f"{secrets.token_urlsafe(12)}.pdf")

@@ -50,7 +50,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api.urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
-    *i18n_patterns(path("", include((humas_patterns, "humas"))), prefix_default_language=False),
+    path("", include("releases.seo_urls")),
+    *i18n_patterns(
+        path("", include((humas_patterns, "humas"))),
+        path("", include("releases.urls")),
+        prefix_default_language=False,
+    ),
 ]
 
 if settings.DEBUG:

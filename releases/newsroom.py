@@ -1,0 +1,282 @@
+"""Reading the newsroom: the public lists with their filters and search, one release with its photos and
+related releases, the cache version that any public change bumps, and the view counter (Redis, flushed
+periodically). Selectors only: nothing here changes a release's state."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.http import HttpRequest
+
+from humas.models import Unit
+
+from .models import Category, Release, ReleasePhoto, Rendition, Tag
+
+VERSION_KEY = "releases:newsroom-version"
+PAGE_CACHE_SECONDS = 300
+FACETS_CACHE_SECONDS = 600
+VIEWS_HASH = "releases:views"
+SEARCH_CONFIG = "indonesian"
+
+
+# --- cache version -------------------------------------------------------------------------------------
+
+
+def version() -> int:
+    value = cache.get(VERSION_KEY)
+    if value is None:
+        value = 1
+        cache.add(VERSION_KEY, value, None)
+    return int(value)
+
+
+def bump_version() -> None:
+    """Every cached newsroom page and facet becomes stale at once."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
+def cache_key(*parts: Any) -> str:
+    return "releases:" + ":".join(str(p) for p in parts)
+
+
+# --- filters and search --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    unit: str = ""
+    category: str = ""
+    tag: str = ""
+    year: int | None = None
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, params) -> Filters:
+        year = params.get("year", "")
+        return cls(
+            unit=params.get("unit", "")[:80],
+            category=params.get("category", "")[:80],
+            tag=params.get("tag", "")[:70],
+            year=int(year) if year.isdigit() and 1990 <= int(year) <= 2100 else None,
+            q=" ".join(params.get("q", "").split())[:100],
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.unit or self.category or self.tag or self.year or self.q)
+
+
+def search(queryset: QuerySet[Release], q: str) -> QuerySet[Release]:
+    """PostgreSQL full text with the `indonesian` configuration (stems "pelayanan" and "layanan" alike),
+    ranked; on SQLite, every word must appear in the title, summary or body."""
+    if not q:
+        return queryset
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (
+            SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+        )
+        query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+        return queryset.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0).order_by("-rank", "-published_at")
+    condition = Q()
+    for word in re.findall(r"\w+", q)[:8]:
+        condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+    return queryset.filter(condition)
+
+
+def apply_filters(queryset: QuerySet[Release], filters: Filters) -> QuerySet[Release]:
+    if filters.unit:
+        queryset = queryset.filter(unit__in=subtree_by_slug(filters.unit))
+    if filters.category:
+        queryset = queryset.filter(category__slug=filters.category)
+    if filters.tag:
+        queryset = queryset.filter(tags__slug=filters.tag)
+    if filters.year:
+        queryset = queryset.filter(published_at__year=filters.year)
+    return search(queryset, filters.q)
+
+
+def subtree_by_slug(slug: str) -> RawSQL:
+    """The ids of a unit (by slug) and every unit below it, as a subquery: no extra round trip."""
+    table = Unit._meta.db_table
+    sql = (
+        f"WITH RECURSIVE tree(id) AS (SELECT id FROM {table} WHERE slug = %s AND is_active "  # noqa: S608
+        f"UNION SELECT u.id FROM {table} u JOIN tree ON u.parent_id = tree.id) SELECT id FROM tree"
+    )
+    return RawSQL(sql, [slug])  # noqa: S611
+
+
+def public_list(filters: Filters | None = None) -> QuerySet[Release]:
+    queryset = Release.objects.public().select_related("unit", "category").order_by("-published_at", "-pk")
+    return apply_filters(queryset, filters) if filters else queryset
+
+
+def attach_featured(releases: list[Release]) -> None:
+    """Give each release `.featured` (its featured photo, with `.renditions_map`) in one query: the
+    renditions of the featured photos, their photos joined; a photo without renditions yet in a second."""
+    by_id = {r.pk: r for r in releases}
+    for release in releases:
+        release.featured = None
+    if not by_id:
+        return
+    photos: dict[int, ReleasePhoto] = {}
+    rows = Rendition.objects.filter(photo__release_id__in=by_id, photo__is_featured=True).select_related("photo")
+    maps: dict[int, dict[str, Rendition]] = defaultdict(dict)
+    for rendition in rows:
+        photos[rendition.photo_id] = rendition.photo
+        maps[rendition.photo_id][rendition.spec] = rendition
+    for photo_id, photo in photos.items():
+        photo.renditions_map = maps[photo_id]
+        by_id[photo.release_id].featured = photo
+
+
+def facets() -> dict[str, Any]:
+    """Units, categories and years that have published releases: cached until the newsroom changes."""
+    key = cache_key("facets", version())
+    data = cache.get(key)
+    if data is None:
+        public = Release.objects.public()
+        data = {
+            "units": list(
+                Unit.objects.filter(pk__in=public.values("unit")).order_by("name").values("slug", "name", "short_name")
+            ),
+            "categories": list(Category.objects.filter(pk__in=public.values("category")).values("slug", "name")),
+            "years": sorted({d.year for d in public.dates("published_at", "year")}, reverse=True),
+        }
+        cache.set(key, data, FACETS_CACHE_SECONDS)
+    return data
+
+
+# --- one release ---------------------------------------------------------------------------------------
+
+
+def photos_prefetch() -> Prefetch:
+    return Prefetch(
+        "photos",
+        queryset=ReleasePhoto.objects.order_by("-is_featured", "order", "pk").prefetch_related("renditions"),
+    )
+
+
+def _with_page_data(queryset: QuerySet[Release]) -> QuerySet[Release]:
+    return queryset.select_related(
+        "unit", "category", "writer_user", "editor_user", "photographer_user"
+    ).prefetch_related("tags", photos_prefetch(), "attachments")
+
+
+def release_page_for_staff(pk: int) -> Release:
+    """Any release with its page's data, for the console's preview (access is checked by the caller)."""
+    release = _with_page_data(Release.objects.filter(pk=pk)).get()
+    for photo in release.photos.all():
+        photo.renditions_map = {r.spec: r for r in photo.renditions.all()}
+    return release
+
+
+def release_page(slug: str) -> Release | None:
+    """A release with a public page (published or withdrawn) and everything its page shows: 5 queries."""
+    release = _with_page_data(Release.objects.visible()).filter(slug=slug).first()
+    if release is not None:
+        for photo in release.photos.all():
+            photo.renditions_map = {r.spec: r for r in photo.renditions.all()}
+    return release
+
+
+def related(release: Release, limit: int = 4) -> list[Release]:
+    """Published releases sharing the most tags, then the most recent ones: one query."""
+    tag_ids = [t.pk for t in release.tags.all()]
+    queryset = Release.objects.public().exclude(pk=release.pk).select_related("unit")
+    if tag_ids:
+        queryset = queryset.annotate(shared=Count("tags", filter=Q(tags__in=tag_ids), distinct=True)).order_by(
+            "-shared", "-published_at"
+        )
+    else:
+        queryset = queryset.order_by("-published_at")
+    return list(queryset.only("title", "slug", "published_at", "unit__time_zone", "unit__name")[:limit])
+
+
+def tag_by_slug(slug: str) -> Tag | None:
+    return Tag.objects.filter(slug=slug).first() if slug else None
+
+
+# --- view counting -------------------------------------------------------------------------------------
+
+BOT_PATTERN = re.compile(
+    r"bot|crawl|spider|slurp|archiver|facebookexternalhit|whatsapp|telegram|preview|curl|wget|python-|"
+    r"httpclient|go-http|java/|headless|lighthouse|feed|monitor|scrapy",
+    re.IGNORECASE,
+)
+
+
+def is_bot(request: HttpRequest) -> bool:
+    agent = request.headers.get("User-Agent", "")
+    if not agent or BOT_PATTERN.search(agent):
+        return True
+    purpose = request.headers.get("Purpose", "") or request.headers.get("Sec-Purpose", "")
+    return "prefetch" in purpose.lower()
+
+
+def _redis():
+    """The Redis client behind Django's cache, or None in the embedded mode (local-memory cache)."""
+    if "RedisCache" not in settings.CACHES["default"]["BACKEND"]:
+        return None
+    return cache._cache.get_client(write=True)
+
+
+def _views_key() -> str:
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:{VIEWS_HASH}"
+
+
+def count_view(release_id: int) -> None:
+    """One HINCRBY in Redis; the release row is written only by the periodic flush. Without Redis
+    (embedded mode) the row is updated directly."""
+    client = _redis()
+    if client is None:
+        Release.objects.filter(pk=release_id).update(view_count=F("view_count") + 1)
+        return
+    client.hincrby(_views_key(), str(release_id), 1)
+
+
+def pending_views(release_id: int) -> int:
+    client = _redis()
+    if client is None:
+        return 0
+    value = client.hget(_views_key(), str(release_id))
+    return int(value or 0)
+
+
+def flush_views() -> int:
+    """Move the counters from Redis to the rows. The hash is renamed atomically first, so hits counted
+    during the flush land in a fresh hash and nothing is counted twice or lost. Returns the releases touched."""
+    client = _redis()
+    if client is None:
+        return 0
+    key = _views_key()
+    draining = f"{key}:draining"
+    if not client.exists(draining):  # a previous flush that died half-way is finished first
+        try:
+            client.rename(key, draining)
+        except Exception as exc:  # the hash does not exist: nothing was counted
+            if "no such key" in str(exc).lower():
+                return 0
+            raise
+    counts = {int(k): int(v) for k, v in client.hgetall(draining).items()}
+    from django.db import transaction
+
+    with transaction.atomic():
+        for release_id, n in counts.items():
+            Release.objects.filter(pk=release_id).update(view_count=F("view_count") + n)
+        transaction.on_commit(lambda: client.delete(draining))
+    return len(counts)
