@@ -62,7 +62,7 @@ class ReleaseSummaryOutput(serializers.ModelSerializer):
 
 class ReleaseOutput(ReleaseSummaryOutput):
     tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    photos = PhotoOutput(many=True, read_only=True)
+    photos = PhotoOutput(many=True, read_only=True, source="page_photos")
     credits = serializers.SerializerMethodField()
     contact = serializers.SerializerMethodField()
     updated_at = serializers.DateTimeField(source="updated_for_readers", read_only=True)

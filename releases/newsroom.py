@@ -12,8 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractYear
 from django.http import HttpRequest
 
 from humas.models import Unit
@@ -150,12 +151,19 @@ def facets() -> dict[str, Any]:
     data = cache.get(key)
     if data is None:
         public = Release.objects.public()
+        # categories and years from one query of distinct (category, year) pairs
+        pairs = list(
+            public.annotate(year=ExtractYear("published_at"))
+            .values_list("category__slug", "category__name", "category__order", "year")
+            .distinct()
+        )
+        categories = {(order, name, slug) for slug, name, order, _year in pairs if slug}
         data = {
             "units": list(
                 Unit.objects.filter(pk__in=public.values("unit")).order_by("name").values("slug", "name", "short_name")
             ),
-            "categories": list(Category.objects.filter(pk__in=public.values("category")).values("slug", "name")),
-            "years": sorted({d.year for d in public.dates("published_at", "year")}, reverse=True),
+            "categories": [{"slug": slug, "name": name} for _order, name, slug in sorted(categories)],
+            "years": sorted({year for *_rest, year in pairs}, reverse=True),
         }
         cache.set(key, data, FACETS_CACHE_SECONDS)
     return data
@@ -164,33 +172,51 @@ def facets() -> dict[str, Any]:
 # --- one release ---------------------------------------------------------------------------------------
 
 
-def photos_prefetch() -> Prefetch:
-    return Prefetch(
-        "photos",
-        queryset=ReleasePhoto.objects.order_by("-is_featured", "order", "pk").prefetch_related("renditions"),
+PHOTO_FIELDS = ("id", "release_id", "image", "width", "height", "caption", "credit", "alt_text", "order", "is_featured")
+RENDITION_FIELDS = ("id", "spec", "file", "width", "height")
+
+
+def load_photos(release: Release) -> list[ReleasePhoto]:
+    """The release's photos, featured first, each with `.renditions_map`, in ONE query (a LEFT JOIN of
+    photos and renditions): the page's query count does not depend on the number of photos."""
+    rows = (
+        ReleasePhoto.objects.filter(release_id=release.pk)
+        .order_by("-is_featured", "order", "pk")
+        .values_list(*PHOTO_FIELDS, *(f"renditions__{name}" for name in RENDITION_FIELDS))
     )
+    photos: dict[int, ReleasePhoto] = {}
+    for row in rows:
+        photo_values, rendition_values = row[: len(PHOTO_FIELDS)], row[len(PHOTO_FIELDS) :]
+        photo = photos.get(photo_values[0])
+        if photo is None:
+            photo = ReleasePhoto(**dict(zip(PHOTO_FIELDS, photo_values, strict=True)))
+            photo.renditions_map = {}
+            photos[photo.pk] = photo
+        if rendition_values[0] is not None:
+            rendition = Rendition(photo=photo, **dict(zip(RENDITION_FIELDS, rendition_values, strict=True)))
+            photo.renditions_map[rendition.spec] = rendition
+    return list(photos.values())
 
 
 def _with_page_data(queryset: QuerySet[Release]) -> QuerySet[Release]:
     return queryset.select_related(
         "unit", "category", "writer_user", "editor_user", "photographer_user"
-    ).prefetch_related("tags", photos_prefetch(), "attachments")
+    ).prefetch_related("tags", "attachments")
 
 
 def release_page_for_staff(pk: int) -> Release:
     """Any release with its page's data, for the console's preview (access is checked by the caller)."""
     release = _with_page_data(Release.objects.filter(pk=pk)).get()
-    for photo in release.photos.all():
-        photo.renditions_map = {r.spec: r for r in photo.renditions.all()}
+    release.page_photos = load_photos(release)
     return release
 
 
 def release_page(slug: str) -> Release | None:
-    """A release with a public page (published or withdrawn) and everything its page shows: 5 queries."""
+    """A release with a public page (published or withdrawn) and everything its page shows: 4 queries
+    (the release with its unit, category and credited users; tags; attachments; photos with renditions)."""
     release = _with_page_data(Release.objects.visible()).filter(slug=slug).first()
     if release is not None:
-        for photo in release.photos.all():
-            photo.renditions_map = {r.spec: r for r in photo.renditions.all()}
+        release.page_photos = load_photos(release)
     return release
 
 

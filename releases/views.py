@@ -147,7 +147,7 @@ def release_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def render_release(request: HttpRequest, release, *, preview: bool = False) -> HttpResponse:
-    photos = list(release.photos.all())
+    photos = release.page_photos
     url = absolute(reverse("releases:detail", kwargs={"slug": release.slug}))
     featured = next((p for p in photos if p.is_featured), photos[0] if photos else None)
     context = {
