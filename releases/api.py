@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -198,11 +199,13 @@ class StaffReleaseList(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         unit = values.pop("unit", None)
-        if unit is None:
-            units = list(access.units_for(request.user, "release.write")[:2])
-            if len(units) != 1:
-                raise serializers.ValidationError({"unit": ["Choose the unit (slug)."]})
-            unit = units[0]
+        if unit is None:  # the unit where the user holds the role, when there is exactly one
+            held = {
+                uid for uid, role in access.memberships(request.user) if role in access.PERMISSIONS["release.write"]
+            }
+            if len(held) != 1:
+                raise serializers.ValidationError({"unit": [_("Choose the unit (its slug).")]})
+            unit = Unit.objects.get(pk=held.pop())
         tags = values.pop("tags", [])
         try:
             release = publishing.create_release(unit=unit, by=request.user, data=values, tags=tags)

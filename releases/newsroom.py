@@ -19,7 +19,7 @@ from django.http import HttpRequest
 
 from humas.models import Unit
 
-from .models import Category, Release, ReleasePhoto, Rendition, Tag
+from .models import Release, ReleasePhoto, Rendition, Tag
 
 VERSION_KEY = "releases:newsroom-version"
 PAGE_CACHE_SECONDS = 300

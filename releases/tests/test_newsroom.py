@@ -22,10 +22,16 @@ def newsroom_data(unit_tree, editor, django_capture_on_commit_callbacks):
     category = Category.objects.create(name="Siaran Pers", slug="siaran-pers")
     with django_capture_on_commit_callbacks(execute=True):
         first = published(
-            unit_tree["kanwil"], editor, "Layanan Pengaduan Daring Dibuka", photos=2, category=category,
-            tags=["pelayanan publik", "digital"], writer_name="Citra", editor_name="Bambang",
+            unit_tree["kanwil"],
+            editor,
+            "Layanan Pengaduan Daring Dibuka",
+            photos=2,
+            category=category,
+            tags=["pelayanan publik", "digital"],
+            writer_name="Citra",
+            editor_name="Bambang",
             photographer_name="Dedi",
-        )  # fmt: skip
+        )
         second = published(
             unit_tree["satker"], editor, "Penyaluran Bantuan Sosial", photos=1, tags=["pelayanan publik"]
         )
@@ -118,8 +124,13 @@ def test_detail_queries_stay_flat_whatever_the_photos_and_tags(
 ):
     more_releases(unit_tree["kanwil"], editor, 8, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        big = published(unit_tree["kanwil"], editor, "Rilis dengan banyak foto", photos=6,
-                        tags=[f"t{i}" for i in range(10)] + ["umum"])  # fmt: skip
+        big = published(
+            unit_tree["kanwil"],
+            editor,
+            "Rilis dengan banyak foto",
+            photos=6,
+            tags=[f"t{i}" for i in range(10)] + ["umum"],
+        )
     with django_assert_max_num_queries(6):
         html = client.get(f"/siaran-pers/{big.slug}/", **HUMAN).content.decode()
     assert html.count("<figure") == 6
