@@ -124,10 +124,15 @@ def seed(*, stdout, units: dict) -> None:
     for n in range(36):
         title_base, tag, lede = TOPICS[n % len(TOPICS)]
         unit = unit_list[n % len(unit_list)]
-        title = f"{title_base} di {unit.short_name or unit.name}" if n >= len(TOPICS) else title_base
+        title = title_base
+        if n >= len(TOPICS):
+            title = f"{title_base} di {unit.short_name or unit.name}"
+        if n >= 2 * len(TOPICS):
+            title = f"Evaluasi: {title}"
         if Release.objects.filter(slug=slugify(title)[:200]).exists():
             continue
         place = PLACES[n % len(PLACES)]
+        created += 1
         with transaction.atomic():
             release = publishing.create_release(
                 unit=unit,
@@ -142,11 +147,15 @@ def seed(*, stdout, units: dict) -> None:
                 tags=[tag, unit.short_name or unit.name],
             )  # fmt: skip
             for k in range(1 + n % 2):
-                images.add_photo(
-                    release, upload=demo_photo(n * 10 + k, title), by=admin,
-                    caption=f"Suasana kegiatan: {title.lower()}.", credit="Humas/Tim Dokumentasi",
+                photo = images.add_photo(
+                    release,
+                    upload=demo_photo(n * 10 + k, title),
+                    by=admin,
+                    caption=f"Suasana kegiatan: {title.lower()}.",
+                    credit="Humas/Tim Dokumentasi",
                     alt_text=f"Ilustrasi kegiatan {tag}",
-                )  # fmt: skip
+                )
+                images.make_renditions(photo.pk)  # now, so the demo looks right without a worker
             if n % 9 == 8:
                 continue  # a few stay drafts for the console
             publishing.submit(release, by=admin)
@@ -162,7 +171,6 @@ def seed(*, stdout, units: dict) -> None:
             )
             if n == 10:
                 publishing.withdraw(release, by=admin, reason="Data dalam rilis ini sedang diverifikasi ulang.")
-        created += 1
     transaction.on_commit(newsroom.bump_version)
     published = Release.objects.filter(status=Status.PUBLISHED).count()
     stdout.write(f"Press releases: {created} created, {published} published in all.")

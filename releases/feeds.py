@@ -8,7 +8,6 @@ import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import feedgenerator, translation
@@ -21,7 +20,7 @@ from humas.models import Unit
 
 from . import newsroom
 from .models import Release
-from .richtext import plain_text
+from .richtext import plain_text, with_dateline
 
 FEED_SIZE = 30
 
@@ -112,9 +111,7 @@ def _body_html(release: Release) -> str:
                 f" ({_('Photo')}: {photo.credit})" if photo.credit else "",
             )
         )  # fmt: skip
-    if release.dateline:
-        parts.append(format_html("<p><strong>{} –</strong></p>", release.dateline.upper()))
-    parts.append(release.body)
+    parts.append(with_dateline(release.body, release.dateline))
     return "".join(parts)
 
 
@@ -152,12 +149,12 @@ def _build(request: HttpRequest, generator_class, feed_url_name: str) -> HttpRes
 
 
 def _cached(request: HttpRequest, kind: str, build) -> HttpResponse:
-    key = newsroom.cache_key("feed", kind, newsroom.version(), translation.get_language(), request.GET.urlencode())
-    hit = cache.get(key)
+    key = newsroom.cache_key("feed", kind, translation.get_language(), request.GET.urlencode())
+    hit, current = newsroom.cached(key)
     if hit is not None:
         return HttpResponse(hit[0], content_type=hit[1])
     response = build()
-    cache.set(key, (response.content, response["Content-Type"]), newsroom.PAGE_CACHE_SECONDS)
+    newsroom.store(key, current, (response.content, response["Content-Type"]))
     return response
 
 

@@ -4,8 +4,10 @@ periodically). Selectors only: nothing here changes a release's state."""
 
 from __future__ import annotations
 
+import atexit
 import re
-from collections import defaultdict
+import time
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,26 +31,85 @@ SEARCH_CONFIG = "indonesian"
 
 
 # --- cache version -------------------------------------------------------------------------------------
+#
+# Every public change bumps one version number in the shared cache; cached pages carry the version they
+# were made under. Each web process also keeps its hottest pages in memory and asks the shared cache for
+# the current version at most every VERSION_CHECK_SECONDS (settings.RELEASES_VERSION_CHECK_SECONDS,
+# default 1): a publication reaches every process within that second, and a cached page costs no round
+# trip at all in between.
+
+_local_version: list[float] = [0.0, 0.0]  # [version, monotonic time it was read]
+_local_pages: OrderedDict[str, tuple[int, Any]] = OrderedDict()
+LOCAL_PAGES_MAX = 200
+
+
+def _check_interval() -> float:
+    return float(getattr(settings, "RELEASES_VERSION_CHECK_SECONDS", 1.0))
 
 
 def version() -> int:
     value = cache.get(VERSION_KEY)
     if value is None:
-        value = 1
-        cache.add(VERSION_KEY, value, None)
+        # start from the clock, not 1: a cache that was emptied never brings an old version back
+        cache.add(VERSION_KEY, int(time.time() * 1000), None)
+        value = cache.get(VERSION_KEY)
+    _local_version[:] = [int(value), time.monotonic()]
     return int(value)
 
 
+def current_version() -> int:
+    """The version as this process last read it, re-read when older than the check interval."""
+    remembered, read_at = _local_version
+    if remembered and time.monotonic() - read_at < _check_interval():
+        return int(remembered)
+    return version()
+
+
 def bump_version() -> None:
-    """Every cached newsroom page and facet becomes stale at once."""
+    """Every cached newsroom page and facet becomes stale at once (in this process immediately)."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+        cache.set(VERSION_KEY, int(time.time() * 1000), None)
+    forget_local()
+
+
+def forget_local() -> None:
+    """Drop this process's remembered version and pages (after a bump; between tests)."""
+    _local_version[:] = [0.0, 0.0]
+    _local_pages.clear()
 
 
 def cache_key(*parts: Any) -> str:
     return "releases:" + ":".join(str(p) for p in parts)
+
+
+def cached(key: str) -> tuple[Any, int]:
+    """The entry under `key` and the newsroom's version: from this process's memory when it holds the
+    current version, else from the shared cache. An entry made under an older version (before a release
+    was published, changed or withdrawn) counts as a miss."""
+    current = current_version()
+    local = _local_pages.get(key)
+    if local is not None and local[0] == current:
+        _local_pages.move_to_end(key)
+        return local[1], current
+    entry = cache.get(key)
+    if entry is None or entry[0] != current:
+        return None, current
+    _remember(key, entry)
+    return entry[1], current
+
+
+def _remember(key: str, entry: tuple[int, Any]) -> None:
+    _local_pages[key] = entry
+    _local_pages.move_to_end(key)
+    while len(_local_pages) > LOCAL_PAGES_MAX:
+        _local_pages.popitem(last=False)
+
+
+def store(key: str, current_version: int, value: Any, timeout: int = PAGE_CACHE_SECONDS) -> None:
+    cache.set(key, (current_version, value), timeout)
+    _remember(key, (current_version, value))
 
 
 # --- filters and search --------------------------------------------------------------------------------
@@ -147,7 +208,7 @@ def attach_featured(releases: list[Release]) -> None:
 
 def facets() -> dict[str, Any]:
     """Units, categories and years that have published releases: cached until the newsroom changes."""
-    key = cache_key("facets", version())
+    key = cache_key("facets", current_version())
     data = cache.get(key)
     if data is None:
         public = Release.objects.public()
@@ -265,20 +326,43 @@ def _views_key() -> str:
     return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:{VIEWS_HASH}"
 
 
+_view_buffer: dict[int, int] = {}
+_view_buffer_pushed: list[float] = [0.0]
+
+
 def count_view(release_id: int) -> None:
-    """One HINCRBY in Redis; the release row is written only by the periodic flush. Without Redis
-    (embedded mode) the row is updated directly."""
+    """Count a view without touching the release row: hits add up in this process and go to a Redis hash
+    at most every RELEASES_VIEW_BUFFER_SECONDS (default 1) in one pipeline; the periodic flush moves the
+    hash to the rows. Without Redis (embedded mode) the row is updated directly."""
     client = _redis()
     if client is None:
         Release.objects.filter(pk=release_id).update(view_count=F("view_count") + 1)
         return
-    client.hincrby(_views_key(), str(release_id), 1)
+    _view_buffer[release_id] = _view_buffer.get(release_id, 0) + 1
+    now = time.monotonic()
+    if now - _view_buffer_pushed[0] >= float(getattr(settings, "RELEASES_VIEW_BUFFER_SECONDS", 1.0)):
+        push_views(client)
+        _view_buffer_pushed[0] = now
+
+
+def push_views(client=None) -> None:
+    """Send this process's buffered view counts to Redis (also called when a worker exits)."""
+    client = client or _redis()
+    if client is None or not _view_buffer:
+        return
+    counts = dict(_view_buffer)
+    _view_buffer.clear()
+    pipe = client.pipeline(transaction=False)
+    for release_id, n in counts.items():
+        pipe.hincrby(_views_key(), str(release_id), n)
+    pipe.execute()
 
 
 def pending_views(release_id: int) -> int:
     client = _redis()
     if client is None:
         return 0
+    push_views(client)
     value = client.hget(_views_key(), str(release_id))
     return int(value or 0)
 
@@ -289,6 +373,7 @@ def flush_views() -> int:
     client = _redis()
     if client is None:
         return 0
+    push_views(client)
     key = _views_key()
     draining = f"{key}:draining"
     if not client.exists(draining):  # a previous flush that died half-way is finished first
@@ -306,3 +391,6 @@ def flush_views() -> int:
             Release.objects.filter(pk=release_id).update(view_count=F("view_count") + n)
         transaction.on_commit(lambda: client.delete(draining))
     return len(counts)
+
+
+atexit.register(push_views)  # a worker that stops sends what it counted

@@ -26,12 +26,15 @@ _cleaner = nh3.Cleaner(
     # the content of these is dropped, not kept as text
     clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"},
 )
+_LONE_NBSP = re.compile(r"(?<=[^\s;>])(?:&nbsp;|\xa0)(?=[^\s&<])")
 _EMPTY = re.compile(r"^(\s|<p>(\s|&nbsp;|<br\s*/?>)*</p>)*$")
 
 
 def sanitize(html: str) -> str:
     """Keep the allow-listed tags and attributes, drop every script, handler, style and unsafe URL."""
     cleaned = _cleaner.clean(html or "").strip()
+    # browsers and Word put no-break spaces between ordinary words; they stop lines from wrapping on phones
+    cleaned = _LONE_NBSP.sub(" ", cleaned)
     return "" if _EMPTY.match(cleaned) else cleaned
 
 
@@ -57,3 +60,15 @@ class BodyEditorWidget(ProseEditorWidget):
 
     def __init__(self, attrs=None):
         super().__init__(attrs={"rows": 18, **(attrs or {})}, config=EDITOR_CONFIG, preset="default")
+
+
+def with_dateline(body: str, dateline: str) -> str:
+    """Open the first paragraph with the dateline, the way Indonesian releases are set ("MATARAM – …")."""
+    if not dateline:
+        return body
+    from django.utils.html import format_html
+
+    mark = format_html('<strong class="dateline">{} –</strong> ', dateline.upper())
+    if body.startswith("<p>"):
+        return f"<p>{mark}{body[3:]}"
+    return f"<p>{mark}</p>{body}"

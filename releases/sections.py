@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -15,13 +14,13 @@ HOME_COUNT = 4
 
 
 def home_latest(request: HttpRequest) -> str:
-    key = newsroom.cache_key("home", newsroom.version(), translation.get_language())
-    html = cache.get(key)
+    key = newsroom.cache_key("home", translation.get_language())
+    html, current = newsroom.cached(key)
     if html is None:
         releases = list(newsroom.public_list()[:HOME_COUNT])
         newsroom.attach_featured(releases)
         html = render_to_string("releases/_home_section.html", {"releases": releases}, request=request)
-        cache.set(key, html, newsroom.PAGE_CACHE_SECONDS)
+        newsroom.store(key, current, html)
     return html
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -26,11 +25,11 @@ STATIC_PAGES = ("humas:home", "releases:list", "humas:contact", "complaints:form
 
 
 def _cached_xml(key: str, build) -> HttpResponse:
-    key = newsroom.cache_key("seo", key, newsroom.version())
-    content = cache.get(key)
+    key = newsroom.cache_key("seo", key)
+    content, current = newsroom.cached(key)
     if content is None:
         content = build()
-        cache.set(key, content, newsroom.PAGE_CACHE_SECONDS)
+        newsroom.store(key, current, content)
     return HttpResponse(content, content_type="application/xml; charset=utf-8")
 
 

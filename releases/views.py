@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -34,15 +33,15 @@ def cacheable(request: HttpRequest) -> bool:
 def cached_page(request: HttpRequest, name: str, build: Callable[[], HttpResponse]) -> HttpResponse:
     if not cacheable(request):
         return build()
-    key = newsroom.cache_key("page", name, newsroom.version(), translation.get_language(), request.get_full_path())
-    hit = cache.get(key)
+    key = newsroom.cache_key("page", name, translation.get_language(), request.get_full_path())
+    hit, current = newsroom.cached(key)
     if hit is not None:
         content, content_type = hit
         response = HttpResponse(content, content_type=content_type)
     else:
         response = build()
         if response.status_code == 200:
-            cache.set(key, (response.content, response["Content-Type"]), newsroom.PAGE_CACHE_SECONDS)
+            newsroom.store(key, current, (response.content, response["Content-Type"]))
     response["Cache-Control"] = "public, max-age=60"
     return response
 
@@ -121,8 +120,8 @@ def release_detail(request: HttpRequest, slug: str) -> HttpResponse:
     count = not newsroom.is_bot(request)
     key = None
     if cacheable(request):
-        key = newsroom.cache_key("page", "release", newsroom.version(), translation.get_language(), slug)
-        hit = cache.get(key)
+        key = newsroom.cache_key("page", "release", translation.get_language(), slug)
+        hit, current = newsroom.cached(key)
         if hit is not None:
             content, content_type, release_id, is_public = hit
             if count and is_public:
@@ -137,11 +136,7 @@ def release_detail(request: HttpRequest, slug: str) -> HttpResponse:
         newsroom.count_view(release.pk)
     response = render_release(request, release)
     if key:
-        cache.set(
-            key,
-            (response.content, response["Content-Type"], release.pk, release.is_public),
-            newsroom.PAGE_CACHE_SECONDS,
-        )
+        newsroom.store(key, current, (response.content, response["Content-Type"], release.pk, release.is_public))
         response["Cache-Control"] = "public, max-age=60"
     return response
 

@@ -95,3 +95,11 @@ def status_label(status: str) -> str:
         return str(Status(status).label)
     except ValueError:
         return status
+
+
+@register.simple_tag
+def body_with_dateline(release):
+    """The body (sanitised at save) with the dateline opening its first paragraph: "MATARAM – Mulai …"."""
+    from ..richtext import with_dateline
+
+    return mark_safe(with_dateline(release.body, release.dateline))  # noqa: S308 — sanitised on every save

@@ -138,7 +138,7 @@ def test_live_preview_renders_sanitised_text(unit_tree, writer):
         {"title": "Judul", "body": '<p>Halo</p><iframe src="https://evil.example"></iframe>', "dateline": "kupang"},
     )
     html = response.content.decode()
-    assert "<p>Halo</p>" in html and "iframe" not in html and "KUPANG –" in html
+    assert "KUPANG –</strong> Halo</p>" in html and "iframe" not in html
 
 
 def test_history_shows_a_readable_diff(unit_tree, writer):

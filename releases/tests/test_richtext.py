@@ -94,3 +94,7 @@ def test_an_empty_editor_paragraph_is_an_empty_body():
 
 def test_plain_text_keeps_paragraphs_apart():
     assert plain_text("<p>satu</p><p>dua</p>") == "satu\ndua"
+
+
+def test_no_break_spaces_between_words_become_spaces_so_lines_wrap():
+    assert sanitize("<p>Posko&nbsp;bersama\xa0dibuka</p>") == "<p>Posko bersama dibuka</p>"
