@@ -44,7 +44,7 @@ LOCAL_PAGES_MAX = 200
 
 
 def _check_interval() -> float:
-    return float(getattr(settings, "RELEASES_VERSION_CHECK_SECONDS", 1.0))
+    return float(settings.RELEASES_VERSION_CHECK_SECONDS)
 
 
 def version() -> int:
@@ -340,7 +340,7 @@ def count_view(release_id: int) -> None:
         return
     _view_buffer[release_id] = _view_buffer.get(release_id, 0) + 1
     now = time.monotonic()
-    if now - _view_buffer_pushed[0] >= float(getattr(settings, "RELEASES_VIEW_BUFFER_SECONDS", 1.0)):
+    if now - _view_buffer_pushed[0] >= float(settings.RELEASES_VIEW_BUFFER_SECONDS):
         push_views(client)
         _view_buffer_pushed[0] = now
 
