@@ -115,6 +115,10 @@ def seed(*, stdout, units: dict) -> None:
     admin = User.objects.filter(username="admin").first()
     if not (writer and editor and admin):
         return
+    from django.contrib.auth.models import Permission
+
+    # the demo's humas admin configures categories and tags (and may look at releases) in the admin
+    admin.user_permissions.add(*Permission.objects.filter(content_type__app_label="releases"))
     categories = [Category.objects.get_or_create(slug=slug, defaults={"name": name, "order": i})[0]
                   for i, (name, slug) in enumerate(CATEGORIES)]  # fmt: skip
     unit_list = list(units.values())

@@ -31,9 +31,11 @@ def cacheable(request: HttpRequest) -> bool:
 
 
 def cached_page(request: HttpRequest, name: str, build: Callable[[], HttpResponse]) -> HttpResponse:
+    """`name` identifies the page's content (normalised filters, not the raw query string, so that junk
+    parameters cannot fill the cache)."""
     if not cacheable(request):
         return build()
-    key = newsroom.cache_key("page", name, translation.get_language(), request.get_full_path())
+    key = newsroom.cache_key("page", name, translation.get_language())
     hit, current = newsroom.cached(key)
     if hit is not None:
         content, content_type = hit
@@ -74,7 +76,11 @@ def newsroom_list(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return cached_page(request, "list", build)
+    filters = newsroom.Filters.from_query(request.GET)
+    page_number = request.GET.get("page", "1")
+    page_number = page_number if page_number.isdigit() and len(page_number) < 6 else "1"
+    name = f"list:{filters.unit}|{filters.category}|{filters.tag}|{filters.year}|{filters.q}|{page_number}"
+    return cached_page(request, name, build)
 
 
 def _feed_query(filters: newsroom.Filters) -> str:

@@ -180,3 +180,18 @@ def test_staff_list_queries_stay_flat(unit_tree, editor, django_assert_max_num_q
     e = login(editor)
     with django_assert_max_num_queries(10):
         assert e.get("/staf/siaran-pers/?tab=drafts").status_code == 200
+
+
+def test_the_preview_shows_a_draft_as_the_public_page_will(unit_tree, writer, client):
+    release = draft(unit_tree["kanwil"], writer, body="<p>Isi draf.</p>")
+    html = login(writer).get(f"/staf/siaran-pers/{release.pk}/pratinjau/").content.decode()
+    assert "Pratinjau" in html and "Isi draf." in html and 'content="noindex"' in html
+    assert client.get(f"/siaran-pers/{release.slug}/").status_code == 404
+
+
+def test_junk_query_parameters_share_one_cached_list(client, unit_tree, editor):
+    from releases import newsroom
+
+    for n in range(3):
+        client.get(f"/siaran-pers/?utm_source=x{n}", HTTP_USER_AGENT="Mozilla/5.0")
+    assert len([k for k in newsroom._local_pages if k.startswith("releases:page:list")]) == 1
