@@ -31,6 +31,10 @@ def test_writer_drafts_editor_publishes_public_page_on_a_phone(page, unit_tree):
     page.set_viewport_size({"width": 1280, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => { window.__csp = (window.__csp || [])"
+        ".concat([e.violatedDirective + ' ' + e.sourceFile]); });"
+    )
 
     # the writer drafts in the WYSIWYG editor
     sign_in(page, "penulis")
@@ -43,6 +47,7 @@ def test_writer_drafts_editor_publishes_public_page_on_a_phone(page, unit_tree):
     page.keyboard.type("Posko bersama dibuka sejak Senin pagi.")
     page.get_by_label("Tempat (dateline)").fill("Kota Tengah")
     page.locator("[data-preview-body]").get_by_text("Posko bersama dibuka").wait_for()  # live preview follows
+    assert page.evaluate("window.__csp || []") == []  # the editor runs under the strict CSP
     page.get_by_role("button", name="Simpan").click()
     page.get_by_role("heading", name="Posko Banjir Dibuka di Kota Tengah").wait_for()
 
@@ -84,5 +89,6 @@ def test_writer_drafts_editor_publishes_public_page_on_a_phone(page, unit_tree):
     assert "Humas/Dedi" in caption.inner_text()
     assert "KOTA TENGAH –" in page.locator(".release-body").inner_text()
     assert errors == []
+    assert page.evaluate("window.__csp || []") == []
     os.makedirs(SCREENSHOT_DIR, exist_ok=True)
     page.screenshot(path=os.path.join(SCREENSHOT_DIR, "release-360.png"), full_page=True)
