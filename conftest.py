@@ -199,3 +199,13 @@ def page(request, browser, live_server):
         name = request.node.nodeid.replace("/", "_").replace(":", "_")
         page.screenshot(path=os.path.join(SCREENSHOT_DIR, f"{name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _forget_newsroom_pages():
+    """The newsroom keeps hot pages in process memory (releases.newsroom); each test starts without them."""
+    from releases import newsroom
+
+    newsroom.forget_local()
+    yield
+    newsroom.forget_local()

@@ -19,12 +19,13 @@ def baseline_insert(request):
     return JsonResponse({"ok": True}, status=201)
 
 
-def baseline_hello(request):
-    return HttpResponse("ok")
+def minimal(request):
+    """The newsroom's baseline: a few bytes through the same middleware, no database, no cache."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 urlpatterns = [
     path("bench/baseline-insert/", baseline_insert),
-    path("bench/baseline-hello/", baseline_hello),
+    path("bench/minimal/", minimal),
     *portal,
 ]

@@ -26,6 +26,11 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def get_private_storage():
+    """Given to the FileFields as a callable, so migrations name this function instead of a path."""
+    return private_storage
+
+
 @receiver(setting_changed)
 def _reset_private_storage(*, setting, **kwargs):
     if setting == "PRIVATE_MEDIA_ROOT":
@@ -291,8 +296,10 @@ class Attachment(models.Model):
     complaint = models.ForeignKey(Complaint, related_name="attachments", on_delete=models.CASCADE)
     event = models.ForeignKey(ComplaintEvent, related_name="attachments", on_delete=models.CASCADE, null=True)
     kind = models.CharField(_("kind"), max_length=8, choices=AttachmentKind.choices)
-    file = models.FileField(_("file"), storage=private_storage, upload_to="complaints/%Y/%m/")
-    thumbnail = models.FileField(_("thumbnail"), storage=private_storage, upload_to="complaints/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), storage=get_private_storage, upload_to="complaints/%Y/%m/")
+    thumbnail = models.FileField(
+        _("thumbnail"), storage=get_private_storage, upload_to="complaints/%Y/%m/", blank=True
+    )
     original_name = models.CharField(_("original name"), max_length=120)
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size in bytes"))

@@ -84,6 +84,20 @@ def memberships(user: Any) -> list[tuple[int, str]]:
     return cache["memberships"]
 
 
+def _subtrees(user: Any) -> dict[int, frozenset[int]]:
+    """For each unit the user holds a role in: that unit and every unit below it. One query per request,
+    whatever the number of roles and actions asked about."""
+    cache = _cache(user)
+    if "subtrees" not in cache:
+        roots = sorted({unit_id for unit_id, _role in memberships(user)})
+        found: dict[int, set[int]] = {root: set() for root in roots}
+        if roots:
+            for unit_id, root in Unit.objects.subtree_pairs(roots):
+                found[root].add(unit_id)
+        cache["subtrees"] = {root: frozenset(ids) for root, ids in found.items()}
+    return cache["subtrees"]
+
+
 def unit_ids_for(user: Any, action: str) -> frozenset[int] | None:
     """Ids of the units where `user` may do `action`; None means every unit (superuser)."""
     if action not in PERMISSIONS:
@@ -93,8 +107,9 @@ def unit_ids_for(user: Any, action: str) -> frozenset[int] | None:
     cache = _cache(user)
     key = f"units:{action}"
     if key not in cache:
+        subtrees = _subtrees(user)
         roots = {unit_id for unit_id, role in memberships(user) if role in PERMISSIONS[action]}
-        cache[key] = frozenset(Unit.objects.subtree_of(roots).values_list("pk", flat=True)) if roots else frozenset()
+        cache[key] = frozenset().union(*(subtrees[root] for root in roots)) if roots else frozenset()
     return cache[key]
 
 

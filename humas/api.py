@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import include, path, reverse
+from django.urls import NoReverseMatch, include, path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -51,16 +51,22 @@ class UnitDetail(generics.RetrieveAPIView):
 @permission_classes([AllowAny])
 def api_root(request: Request) -> Response:
     """The endpoints of version 1."""
-    return Response(
-        {
-            "units": request.build_absolute_uri(reverse("api:unit-list")),
-            "categories": request.build_absolute_uri(reverse("api:category-list")),
-            "complaints": request.build_absolute_uri(reverse("api:complaint-submit")),
-            "channels": request.build_absolute_uri(reverse("api:channel-list")),
-            "schema": request.build_absolute_uri(reverse("api:schema")),
-            "docs": request.build_absolute_uri(reverse("api:docs")),
-        }
-    )
+    endpoints = {
+        "units": "api:unit-list",
+        "releases": "api:release-list",
+        "categories": "api:category-list",
+        "complaints": "api:complaint-submit",
+        "channels": "api:channel-list",
+        "schema": "api:schema",
+        "docs": "api:docs",
+    }
+    found = {}
+    for key, name in endpoints.items():
+        try:
+            found[key] = request.build_absolute_uri(reverse(name))
+        except NoReverseMatch:
+            continue  # an app whose API is not installed
+    return Response(found)
 
 
 class DocsView(SpectacularSwaggerSplitView):
@@ -84,6 +90,7 @@ api_patterns = [
     path("", include("complaints.api")),
     path("", include("complaints.staff_api")),
     path("", include("channels_social.api")),
+    path("", include("releases.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -25,4 +25,8 @@ app.conf.beat_schedule = {
         "task": "humas.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=2, minute=15),
     },
+    # releases: scheduled releases go out within a minute of their time (exactly once, see
+    # releases.publishing.publish_due); view counters move from Redis to the rows every five minutes
+    "publish-due-releases": {"task": "releases.tasks.publish_due_releases_task", "schedule": 60.0},
+    "flush-release-view-counts": {"task": "releases.tasks.flush_view_counts_task", "schedule": 300.0},
 }

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +57,18 @@ class UnitQuerySet(models.QuerySet):
             return self.none()
         sql, params = self._closure_sql(ids, "down")
         return self.filter(pk__in=RawSQL(sql, params))  # noqa: S611
+
+    def subtree_pairs(self, root_ids: list[int]) -> list[tuple[int, int]]:
+        """(unit id, root id) for every unit at or below each root, in one recursive query."""
+        table = self.model._meta.db_table
+        placeholders = ", ".join(["%s"] * len(root_ids))
+        sql = (
+            f"WITH RECURSIVE tree(id, root) AS (SELECT id, id FROM {table} WHERE id IN ({placeholders}) "  # noqa: S608
+            f"UNION SELECT u.id, tree.root FROM {table} u JOIN tree ON u.parent_id = tree.id) SELECT id, root FROM tree"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(root_ids))
+            return [(row[0], row[1]) for row in cursor.fetchall()]
 
     def ancestors_of(self, unit: Unit | int) -> UnitQuerySet:
         """The unit and every unit above it."""

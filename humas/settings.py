@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_prose_editor",
     "axes",
 ]
 
@@ -379,8 +380,17 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "humas.models.UnitKind",
         "ComplaintKindEnum": "complaints.models.Kind",
+        "ComplaintStatusEnum": "complaints.models.Status",
+        "ReleaseStatusEnum": "releases.models.Status",
     },
 }
+
+# --- press releases ---------------------------------------------------------------------------------
+
+# Cached newsroom pages: each web process re-reads the newsroom's version at most this often (seconds), so a
+# publication shows everywhere within that time; view counts reach Redis from each process that often.
+RELEASES_VERSION_CHECK_SECONDS = float(env_int("RELEASES_VERSION_CHECK_MS", 1000)) / 1000
+RELEASES_VIEW_BUFFER_SECONDS = float(env_int("RELEASES_VIEW_BUFFER_MS", 1000)) / 1000
 
 # --- logging: never personal data; request bodies are not logged ------------------------------------
 

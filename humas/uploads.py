@@ -104,7 +104,7 @@ def clean_image(
     return CleanImage(ContentFile(out.getvalue(), name=name), target, image.width, image.height)
 
 
-def clean_pdf(upload, *, max_bytes: int = 10 * MB) -> ContentFile:
+def clean_pdf(upload, *, max_bytes: int = 20 * MB) -> ContentFile:
     """Accept a PDF by its content (the %PDF- signature at the start and an %%EOF marker), kept byte for
     byte; it is only ever served as a download. Returns it under a random name."""
     data = _read_capped(upload, max_bytes)

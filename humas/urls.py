@@ -50,8 +50,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api.urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("releases.seo_urls")),
     *i18n_patterns(
         path("", include((humas_patterns, "humas"))),
+        path("", include("releases.urls")),
         path("", include("complaints.urls")),
         path("", include("complaints.staff_urls")),
         path("", include("channels_social.urls")),

@@ -1,0 +1,125 @@
+"""Forms of the staff console. They validate input; the services in `publishing` and `images` decide."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from humas import access, dates
+from humas.models import Unit
+
+from .models import Category, Release
+from .publishing import EDITABLE_FIELDS
+from .richtext import BodyEditorWidget
+
+User = get_user_model()
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class ReleaseForm(forms.ModelForm):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    tags_text = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate tags with commas, e.g. pelayanan publik, ombudsman"),
+    )
+
+    class Meta:
+        model = Release
+        fields = ["unit", *EDITABLE_FIELDS]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "body": BodyEditorWidget(),
+            "title": forms.TextInput(attrs={"autofocus": True}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = access.units_for(user, "release.write").active().order_by("name")
+        self.fields["category"].queryset = Category.objects.all()
+        staff = User.objects.filter(is_active=True, memberships__isnull=False).distinct().order_by("first_name")
+        for name in ("writer_user", "editor_user", "photographer_user"):
+            self.fields[name] = StaffChoiceField(
+                label=self.fields[name].label, queryset=staff, required=False, help_text=_("or type a name below")
+            )
+        self.fields["body"].required = False
+        if self.instance.pk:
+            self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
+        if len(self.fields["unit"].queryset) == 1 and not self.instance.pk:
+            self.fields["unit"].initial = self.fields["unit"].queryset[0]
+
+    def tag_names(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data.get("tags_text", "").split(",") if t.strip()]
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo"),
+        help_text=_("JPEG, PNG or WebP, at most 20 MB. Location and camera data are removed."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    caption = forms.CharField(
+        label=_("Caption"), max_length=600, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    credit = forms.CharField(label=_("Photo credit"), max_length=120, required=False)
+    alt_text = forms.CharField(
+        label=_("Alternative text"),
+        max_length=250,
+        required=False,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    featured = forms.BooleanField(label=_("Featured photo (shown first and in share previews)"), required=False)
+
+
+class PhotoEditForm(forms.Form):
+    caption = forms.CharField(
+        label=_("Caption"), max_length=600, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    credit = forms.CharField(label=_("Photo credit"), max_length=120, required=False)
+    alt_text = forms.CharField(label=_("Alternative text"), max_length=250, required=False)
+    featured = forms.BooleanField(label=_("Featured photo"), required=False)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("PDF file"),
+        help_text=_("A press kit or data sheet as PDF, at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+
+
+class ActionForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, time_zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone = time_zone
+        self.fields["publish_at"].help_text = _("In the unit's time zone (%(zone)s).") % {
+            "zone": dates.zone_abbreviation(time_zone)
+        }
+
+    def clean_publish_at(self) -> datetime | None:
+        value = self.cleaned_data.get("publish_at")
+        if value is None:
+            return None
+        naive = timezone.make_naive(value) if timezone.is_aware(value) else value
+        return timezone.make_aware(naive, dates.zone(self.time_zone))

@@ -1,0 +1,186 @@
+"""The public newsroom: the list, one release, photo downloads. Thin: selectors in `newsroom` do the reading.
+Anonymous visitors without a session get whole pages from the cache until the newsroom changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.http import require_GET
+
+from humas import dates
+
+from . import newsroom
+from .models import ReleasePhoto, Status
+
+PAGE_SIZE = 12
+
+
+def cacheable(request: HttpRequest) -> bool:
+    """Only the same-for-everyone pages: no session (so no staff, no messages) and a plain GET."""
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def cached_page(request: HttpRequest, name: str, build: Callable[[], HttpResponse]) -> HttpResponse:
+    """`name` identifies the page's content (normalised filters, not the raw query string, so that junk
+    parameters cannot fill the cache)."""
+    if not cacheable(request):
+        return build()
+    key = newsroom.cache_key("page", name, translation.get_language())
+    hit, current = newsroom.cached(key)
+    if hit is not None:
+        content, content_type = hit
+        response = HttpResponse(content, content_type=content_type)
+    else:
+        response = build()
+        if response.status_code == 200:
+            newsroom.store(key, current, (response.content, response["Content-Type"]))
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+@require_GET
+def newsroom_list(request: HttpRequest) -> HttpResponse:
+    def build() -> HttpResponse:
+        filters = newsroom.Filters.from_query(request.GET)
+        paginator = Paginator(newsroom.public_list(filters), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        releases = list(page.object_list)
+        newsroom.attach_featured(releases)
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "releases/list.html",
+            {
+                "page": page,
+                "releases": releases,
+                "filters": filters,
+                "facets": newsroom.facets(),
+                "query": query.urlencode(),
+                "feed_query": _feed_query(filters),
+                "canonical": absolute(request.path),
+            },
+        )
+
+    filters = newsroom.Filters.from_query(request.GET)
+    page_number = request.GET.get("page", "1")
+    page_number = page_number if page_number.isdigit() and len(page_number) < 6 else "1"
+    name = f"list:{filters.unit}|{filters.category}|{filters.tag}|{filters.year}|{filters.q}|{page_number}"
+    return cached_page(request, name, build)
+
+
+def _feed_query(filters: newsroom.Filters) -> str:
+    parts = [f"unit={filters.unit}" if filters.unit else "", f"tag={filters.tag}" if filters.tag else ""]
+    joined = "&".join(p for p in parts if p)
+    return f"?{joined}" if joined else ""
+
+
+def jsonld_for(release, photos, url: str) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": release.title[:110],
+        "description": release.summary,
+        "datePublished": release.published_at.isoformat(),
+        "dateModified": release.updated_for_readers.isoformat(),
+        "inLanguage": release.language,
+        "mainEntityOfPage": url,
+        "url": url,
+        "author": {"@type": "Organization", "name": release.unit.name},
+        "publisher": {"@type": "Organization", "name": release.unit.name},
+    }
+    if release.writer_display:
+        data["author"] = [{"@type": "Person", "name": release.writer_display}, data["author"]]
+    images = []
+    for photo in photos:
+        card = photo.renditions_map.get("card.jpg") or photo.renditions_map.get("medium.jpg")
+        images.append(absolute(card.file.url) if card else absolute(photo.image.url))
+    if images:
+        data["image"] = images
+    if release.category:
+        data["articleSection"] = release.category.name
+    keywords = [t.name for t in release.tags.all()]
+    if keywords:
+        data["keywords"] = keywords
+    return data
+
+
+@require_GET
+def release_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One release. A withdrawn one keeps its page with the notice. Each human visit is counted in Redis
+    (bots and link previews are not), also when the page comes from the cache."""
+    count = not newsroom.is_bot(request)
+    key = None
+    if cacheable(request):
+        key = newsroom.cache_key("page", "release", translation.get_language(), slug)
+        hit, current = newsroom.cached(key)
+        if hit is not None:
+            content, content_type, release_id, is_public = hit
+            if count and is_public:
+                newsroom.count_view(release_id)
+            response = HttpResponse(content, content_type=content_type)
+            response["Cache-Control"] = "public, max-age=60"
+            return response
+    release = newsroom.release_page(slug)
+    if release is None:
+        raise Http404
+    if count and release.is_public:
+        newsroom.count_view(release.pk)
+    response = render_release(request, release)
+    if key:
+        newsroom.store(key, current, (response.content, response["Content-Type"], release.pk, release.is_public))
+        response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def render_release(request: HttpRequest, release, *, preview: bool = False) -> HttpResponse:
+    photos = release.page_photos
+    url = absolute(reverse("releases:detail", kwargs={"slug": release.slug}))
+    featured = next((p for p in photos if p.is_featured), photos[0] if photos else None)
+    context = {
+        "release": release,
+        "photos": photos,
+        "featured": featured,
+        "related": newsroom.related(release) if not preview else [],
+        "canonical": url,
+        "zone": dates.zone_abbreviation(release.unit.time_zone),
+        "preview": preview,
+        "jsonld": jsonld_for(release, photos, url) if release.published_at else None,
+        "share_image": absolute(_card_url(featured)) if featured else "",
+    }
+    return render(request, "releases/detail.html", context)
+
+
+def _card_url(photo: ReleasePhoto) -> str:
+    rendition = photo.renditions_map.get("card.jpg")
+    return rendition.file.url if rendition else photo.image.url
+
+
+@require_GET
+def photo_download(request: HttpRequest, slug: str, photo_id: int) -> FileResponse:
+    """The original photo (re-encoded at upload, no metadata) as a download named after the release."""
+    photo = get_object_or_404(
+        ReleasePhoto.objects.select_related("release"),
+        pk=photo_id,
+        release__slug=slug,
+        release__status=Status.PUBLISHED,
+    )
+    extension = photo.image.name.rsplit(".", 1)[-1]
+    position = photo.order or photo.pk
+    return FileResponse(
+        photo.image.open("rb"), as_attachment=True, filename=f"{photo.release.slug[:80]}-foto-{position}.{extension}"
+    )

@@ -1,0 +1,71 @@
+/* Staff console for press releases: live preview beside the editor, drag-and-drop photo order.
+   Progressive enhancement only: without JavaScript the forms work as they are. */
+(function () {
+  "use strict";
+
+  // --- live preview: the server renders the text exactly as the public page will (sanitised) ---
+  var form = document.querySelector("[data-live-preview]");
+  var pane = document.querySelector("[data-preview-pane]");
+  if (form && pane && window.fetch) {
+    var url = form.getAttribute("data-live-preview");
+    var titleOut = pane.querySelector("[data-preview-title]");
+    var bodyOut = pane.querySelector("[data-preview-body]");
+    var timer = null;
+    var refresh = function () {
+      var data = new FormData(form);
+      fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html === null) { return; }
+          titleOut.textContent = data.get("title") || "";
+          bodyOut.innerHTML = html; // rendered and sanitised by the server
+          pane.hidden = false;
+        })
+        .catch(function () { /* the preview is a convenience; saving still works */ });
+    };
+    var schedule = function () { clearTimeout(timer); timer = setTimeout(refresh, 600); };
+    form.addEventListener("input", schedule);
+    // the rich-text editor writes back into its textarea; listen for its changes too
+    document.addEventListener("prose-editor:ready", function (event) {
+      var editor = event.detail && event.detail.editor;
+      if (editor && editor.on) {
+        editor.on("update", function () { schedule(); });
+      }
+    });
+    refresh();
+  }
+
+  // --- photo order: drag the cards, the position fields follow, the order is saved ---
+  var list = document.querySelector("[data-sortable]");
+  if (list) {
+    var orderForm = document.getElementById(list.getAttribute("data-sortable"));
+    var dragged = null;
+    var renumber = function () {
+      var items = list.querySelectorAll("[data-photo-id]");
+      for (var i = 0; i < items.length; i++) {
+        var input = items[i].querySelector("[data-order-input]");
+        if (input) { input.value = String(i + 1); }
+      }
+    };
+    list.addEventListener("dragstart", function (event) {
+      dragged = event.target.closest("[data-photo-id]");
+      if (dragged) { dragged.classList.add("dragging"); event.dataTransfer.effectAllowed = "move"; }
+    });
+    list.addEventListener("dragover", function (event) {
+      if (!dragged) { return; }
+      event.preventDefault();
+      var over = event.target.closest("[data-photo-id]");
+      if (!over || over === dragged) { return; }
+      var box = over.getBoundingClientRect();
+      var after = event.clientY > box.top + box.height / 2;
+      list.insertBefore(dragged, after ? over.nextSibling : over);
+    });
+    list.addEventListener("dragend", function () {
+      if (!dragged) { return; }
+      dragged.classList.remove("dragging");
+      dragged = null;
+      renumber();
+      if (orderForm) { orderForm.submit(); }
+    });
+  }
+})();
