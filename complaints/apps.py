@@ -13,6 +13,13 @@ class ComplaintsConfig(AppConfig):
 
         outbox.register("emails/complaint_receipt", receipt_email_context)
 
+        from humas import slots
+
+        from . import monitoring
+
+        slots.register("staff_home", monitoring.render_dashboard, order=10)
+        slots.register("staff_menu", monitoring.render_menu, order=50)
+
     def seed_demo(self, *, stdout, units):
         from .demo import seed
 

@@ -172,6 +172,9 @@ class Complaint(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "status", "-created_at"], name="complaint_queue_idx"),
             models.Index(fields=["visibility", "status", "-created_at"], name="complaint_board_idx"),
+            # the dashboard's figures of the month: reports verified / resolved since the 1st
+            models.Index(fields=["unit", "verified_at"], name="complaint_unit_verified_idx"),
+            models.Index(fields=["unit", "resolved_at"], name="complaint_unit_resolved_idx"),
         ]
         constraints = [
             models.CheckConstraint(
