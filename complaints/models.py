@@ -172,9 +172,24 @@ class Complaint(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "status", "-created_at"], name="complaint_queue_idx"),
             models.Index(fields=["visibility", "status", "-created_at"], name="complaint_board_idx"),
-            # the dashboard's figures of the month: reports verified / resolved since the 1st
-            models.Index(fields=["unit", "verified_at"], name="complaint_unit_verified_idx"),
-            models.Index(fields=["unit", "resolved_at"], name="complaint_unit_resolved_idx"),
+            # the dashboard's figures of the month (reports verified / resolved since the 1st) and its overdue
+            # and due-soon counts of open reports, each read by an index-only scan
+            models.Index(
+                fields=["unit", "verified_at"],
+                include=["created_at", "verification_due_at"],
+                name="complaint_unit_verified_idx",
+            ),
+            models.Index(
+                fields=["unit", "resolved_at"],
+                include=["created_at", "resolution_due_at", "rating"],
+                name="complaint_unit_resolved_idx",
+            ),
+            models.Index(
+                fields=["unit", "status"],
+                include=["verification_due_at", "response_due_at", "resolution_due_at", "first_response_at"],
+                condition=models.Q(status__in=["new", "verified", "in_progress", "waiting_reporter"]),
+                name="complaint_open_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -316,7 +331,10 @@ class DailyCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["day", "unit", "kind", "channel", "status"], name="daily_count_unique")
         ]
-        indexes = [models.Index(fields=["unit", "day"], name="daily_count_unit_day")]
+        # covering: the recap and the dashboard add up rows by an index-only scan
+        indexes = [
+            models.Index(fields=["unit", "day"], include=["kind", "status", "count"], name="daily_count_unit_day_cover")
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.unit_id} {self.kind} {self.status}: {self.count}"

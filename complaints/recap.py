@@ -4,6 +4,7 @@ them. A report is counted on the day it was filed, in its unit's calendar, under
 from __future__ import annotations
 
 import calendar
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -196,12 +197,22 @@ def tree_order(units: list[Unit]) -> list[Unit]:
 def recap_for(units: list[Unit], period: Period) -> Recap:
     """The counts of `units` (each unit on its own, not including its sub-units) for the reports filed in
     `period`, per kind and current status, with unit and grand totals and the new reports per week.
-    Two queries over the per-day summary, whatever the number of reports."""
+    One query over the per-day summary, whatever the number of reports."""
     unit_ids = [u.pk for u in units]
-    found: dict[tuple[int, str, str], int] = {}
-    rows_in_period = DailyCount.objects.filter(unit_id__in=unit_ids, day__gte=period.start, day__lte=period.end)
-    for row in rows_in_period.values("unit_id", "kind", "status").annotate(n=Sum("count")).order_by():
-        found[(row["unit_id"], row["kind"], row["status"])] = row["n"] or 0
+    found: dict[tuple[int, str, str], int] = defaultdict(int)
+    weekly_found: dict[date, int] = defaultdict(int)
+    # one pass over the period's summary rows (an index-only scan of daily_count_unit_day_cover), grouped
+    # by week as well so the weekly series needs no second query
+    grouped = (
+        DailyCount.objects.filter(unit_id__in=unit_ids, day__gte=period.start, day__lte=period.end)
+        .annotate(week=TruncWeek("day"))
+        .values("unit_id", "kind", "status", "week")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    for row in grouped:
+        found[(row["unit_id"], row["kind"], row["status"])] += row["n"] or 0
+        weekly_found[row["week"]] += row["n"] or 0
 
     rows: list[RecapRow] = []
     totals = [0] * len(STATUS_ORDER)
@@ -220,10 +231,6 @@ def recap_for(units: list[Unit], period: Period) -> Recap:
         rows.append(RecapRow(unit=unit, kind=None, counts=unit_counts, total=sum(unit_counts)))
         totals = [a + b for a, b in zip(totals, unit_counts, strict=True)]
 
-    weekly_found = {
-        row["week"]: row["n"] or 0
-        for row in rows_in_period.annotate(week=TruncWeek("day")).values("week").annotate(n=Sum("count")).order_by()
-    }
     weekly = []
     week = period.start - timedelta(days=period.start.weekday())
     while week <= period.end:
