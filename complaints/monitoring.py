@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -26,7 +27,6 @@ from . import charts, dashboard, exports
 from .recap import Period, recap_for, tree_order
 
 ACTION = "dashboard.view"
-REFRESH_SECONDS = 30
 MAX_RANGE_DAYS = 3 * 366
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -55,6 +55,11 @@ def chosen_units(units: list[Unit], slug: str) -> tuple[list[Unit], Unit | None]
         if unit.parent_id in below:
             below.add(unit.pk)
     return [u for u in units if u.pk in below], picked
+
+
+def refresh_seconds() -> int:
+    """How often the dashboard's script fetches fresh figures (DASHBOARD_REFRESH_SECONDS, default 30)."""
+    return settings.DASHBOARD_REFRESH_SECONDS
 
 
 # --- the recap's filter -------------------------------------------------------------------------------------
@@ -213,7 +218,7 @@ def _dashboard_context(units: list[Unit], slug: str) -> dict:
         "summary": dashboard.summary(selected),
         "units": units,
         "picked": picked,
-        "refresh_seconds": REFRESH_SECONDS,
+        "refresh_seconds": refresh_seconds(),
     }
 
 
