@@ -40,6 +40,9 @@ def test_the_dashboard_refreshes_its_figures_without_a_reload(page, officer, uni
     expect(new_today).to_have_text("1", timeout=10_000)  # polled by static/js/dashboard.js, no reload
     assert page.locator("[data-dashboard] [data-kpi=open]").inner_text() == "1"
     assert page.evaluate("document.querySelector('h1').dataset.marker") == "still the same page"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    os.makedirs(SCREENSHOT_DIR, exist_ok=True)
+    page.screenshot(path=os.path.join(SCREENSHOT_DIR, "dashboard-360.png"), full_page=True)
 
 
 def test_the_recap_draws_its_charts(page, viewer, unit_tree):
