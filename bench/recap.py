@@ -181,12 +181,24 @@ def measure(env: dict[str, str], cookie: str, requests: int) -> tuple[dict[str, 
     return times, statuses
 
 
+def drop_database() -> None:
+    """The 1,000,000-report database is large: it goes once the figures are printed (unless --keep)."""
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    conn.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes for CI")
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards (to explain queries)")
     args = parser.parse_args()
     if args.smoke:
         args.small, args.large, args.requests = 200, 2_000, 5
@@ -237,5 +249,14 @@ def main() -> int:
     return 0 if ok else 1
 
 
+def main_and_clean_up() -> int:
+    keep = "--keep" in sys.argv
+    try:
+        return main()
+    finally:
+        if not keep:
+            drop_database()
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main_and_clean_up())
