@@ -9,13 +9,16 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         from humas import outbox, slots
 
-        from . import digest
+        from . import digest, monitoring, trends
         from .intake import receipt_email_context, update_email_context
 
         outbox.register("emails/complaint_receipt", receipt_email_context)
         outbox.register("emails/complaint_update", update_email_context)
         outbox.register(digest.TEMPLATE, digest.digest_context)
         slots.register("staff_menu", staff_menu_entry, order=10)
+        slots.register("staff_menu", monitoring.render_menu, order=50)
+        slots.register("staff_home", monitoring.render_dashboard, order=10)
+        slots.register("staff_home", trends.render_trends, order=20)
 
     def seed_demo(self, *, stdout, units):
         from .demo import seed

@@ -185,6 +185,24 @@ class Complaint(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "status", "-created_at"], name="complaint_queue_idx"),
             models.Index(fields=["visibility", "status", "-created_at"], name="complaint_board_idx"),
+            # the dashboard's figures of the month (reports verified / resolved since the 1st) and its overdue
+            # and due-soon counts of open reports, each read by an index-only scan
+            models.Index(
+                fields=["unit", "verified_at"],
+                include=["created_at", "verification_due_at"],
+                name="complaint_unit_verified_idx",
+            ),
+            models.Index(
+                fields=["unit", "resolved_at"],
+                include=["created_at", "resolution_due_at", "rating"],
+                name="complaint_unit_resolved_idx",
+            ),
+            models.Index(
+                fields=["unit", "status"],
+                include=["verification_due_at", "response_due_at", "resolution_due_at", "first_response_at"],
+                condition=models.Q(status__in=["new", "verified", "in_progress", "waiting_reporter"]),
+                name="complaint_open_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -297,9 +315,7 @@ class Attachment(models.Model):
     event = models.ForeignKey(ComplaintEvent, related_name="attachments", on_delete=models.CASCADE, null=True)
     kind = models.CharField(_("kind"), max_length=8, choices=AttachmentKind.choices)
     file = models.FileField(_("file"), storage=get_private_storage, upload_to="complaints/%Y/%m/")
-    thumbnail = models.FileField(
-        _("thumbnail"), storage=get_private_storage, upload_to="complaints/%Y/%m/", blank=True
-    )
+    thumbnail = models.FileField(_("thumbnail"), storage=get_private_storage, upload_to="complaints/%Y/%m/", blank=True)
     original_name = models.CharField(_("original name"), max_length=120)
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size in bytes"))
@@ -334,7 +350,10 @@ class DailyCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["day", "unit", "kind", "channel", "status"], name="daily_count_unique")
         ]
-        indexes = [models.Index(fields=["unit", "day"], name="daily_count_unit_day")]
+        # covering: the recap and the dashboard add up rows by an index-only scan
+        indexes = [
+            models.Index(fields=["unit", "day"], include=["kind", "status", "count"], name="daily_count_unit_day_cover")
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.unit_id} {self.kind} {self.status}: {self.count}"

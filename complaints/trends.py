@@ -230,10 +230,22 @@ def _texts(unit_ids: Iterable[int] | None, start: datetime, end: datetime) -> It
     return complaints.order_by().values_list("title", "description").iterator(chunk_size=2000)
 
 
+VERSION_KEY = "complaints:trends:version"
+
+
+def forget() -> None:
+    """Drop every cached result (e.g. after an import): the next look-ups recompute."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
 def _cache_key(unit_ids: Iterable[int] | None, days: int, day, limit: int) -> str:
     scope = "all" if unit_ids is None else ",".join(str(pk) for pk in sorted(unit_ids))
     digest = hashlib.sha256(scope.encode()).hexdigest()[:24]
-    return f"complaints:trends:{digest}:{days}:{day.isoformat()}:{limit}"
+    version = cache.get(VERSION_KEY, 1)
+    return f"complaints:trends:v{version}:{digest}:{days}:{day.isoformat()}:{limit}"
 
 
 def trending(
@@ -261,3 +273,12 @@ def dashboard_context(user: Any, now: datetime | None = None) -> dict[str, list[
         "trends_7": trending(unit_ids, days=7, now=now),
         "trends_30": trending(unit_ids, days=30, now=now),
     }
+
+
+def render_trends(request, **context) -> str:
+    """The "staff_home" slot, below the dashboard: trending topics of the user's units."""
+    from django.template.loader import render_to_string
+
+    if not access.has_any(request.user, "dashboard.view"):
+        return ""
+    return render_to_string("complaints/_trends.html", dashboard_context(request.user), request=request)

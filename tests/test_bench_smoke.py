@@ -22,3 +22,19 @@ def test_intake_benchmark_runs_and_every_201_stored_one_complaint():
     assert figures["baseline_insert_rps"] > 0 and figures["complaint_api_rps"] > 0
     assert figures["responses_201"] == figures["complaints_stored"] == figures["requests_per_round"]
     assert "ratio:" in result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recap_benchmark_runs_and_its_counts_match_the_loaded_reports():
+    result = subprocess.run(
+        [sys.executable, "bench/recap.py", "--smoke"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["sizes"] == [200, 2000]
+    assert figures["counts_match"] == [True, True]
+    for page in ("recap_month", "recap_year", "recap_xlsx", "dashboard_page", "dashboard_fragment"):
+        assert len(figures[f"{page}_ms"]) == 2 and all(ms > 0 for ms in figures[f"{page}_ms"])
+        assert figures["ratios"][page] > 0
+        assert all(statuses[page] == [200] for statuses in figures["statuses"])
+    assert "ratio recap_month" in result.stdout
