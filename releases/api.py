@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -280,11 +281,64 @@ class StaffPhotoUpload(APIView):
         return Response(PhotoOutput(photo).data, status=status.HTTP_201_CREATED)
 
 
+class PostOutput(serializers.Serializer):
+    channel = serializers.IntegerField(source="channel.pk")
+    platform = serializers.CharField(source="channel.platform")
+    handle = serializers.CharField(source="channel.handle")
+    posted = serializers.SerializerMethodField()
+    post_url = serializers.SerializerMethodField()
+    posted_at = serializers.SerializerMethodField()
+
+    def get_posted(self, row) -> bool:
+        return row.post is not None
+
+    def get_post_url(self, row) -> str:
+        return row.post.post_url if row.post else ""
+
+    def get_posted_at(self, row):
+        return row.post.posted_at if row.post else None
+
+
+class PostInput(serializers.Serializer):
+    channel = serializers.IntegerField()
+    post_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+
+
+class StaffReleasePosts(APIView):
+    """The distribution log of one release: GET the checklist of its channels, POST {channel, post_url}
+    to record a post."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=PostOutput(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        from . import distribution
+
+        return Response(PostOutput(distribution.checklist(_staff_release(request, pk)), many=True).data)
+
+    @extend_schema(request=PostInput, responses=PostOutput(many=True))
+    def post(self, request: Request, pk: int) -> Response:
+        from . import distribution
+
+        release = _staff_release(request, pk)
+        data = PostInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            distribution.log_post(release, channel_id=data.validated_data["channel"], by=request.user,
+                                  post_url=data.validated_data.get("post_url", ""))  # fmt: skip
+        except Refused as exc:
+            if exc.status == 404:
+                raise Http404 from None
+            return refused(exc)
+        return Response(PostOutput(distribution.checklist(release), many=True).data, status=status.HTTP_201_CREATED)
+
+
 urlpatterns = [
     path("v1/releases/", PublicReleaseList.as_view(), name="release-list"),
     path("v1/releases/<slug:slug>/", PublicReleaseDetail.as_view(), name="release-detail"),
     path("v1/staff/releases/", StaffReleaseList.as_view(), name="staff-release-list"),
     path("v1/staff/releases/<int:pk>/", StaffReleaseDetail.as_view(), name="staff-release-detail"),
     path("v1/staff/releases/<int:pk>/photos/", StaffPhotoUpload.as_view(), name="staff-release-photos"),
+    path("v1/staff/releases/<int:pk>/posts/", StaffReleasePosts.as_view(), name="staff-release-posts"),
     path("v1/staff/releases/<int:pk>/<slug:action>/", StaffReleaseAction.as_view(), name="staff-release-action"),
 ]

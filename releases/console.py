@@ -115,11 +115,17 @@ def release_list(request: HttpRequest) -> HttpResponse:
         ("scheduled", _("Scheduled")), ("published", _("Published")), ("withdrawn", _("Withdrawn")),
         ("drafts", _("All drafts")),
     ]  # fmt: skip
+    posted = {}
+    if tab in ("published", "withdrawn"):
+        from .distribution import posted_platforms
+
+        posted = posted_platforms([r.pk for r in page.object_list])
     return render(
         request,
         "releases/staff/list.html",
         {
             "page": page,
+            "posted": posted,
             "tab": tab,
             "tabs": [(key, label, counts[key]) for key, label in tabs],
             "q": q,
@@ -219,8 +225,23 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "photo_form": PhotoForm(),
             "attachment_form": AttachmentForm(),
             "pending_views": newsroom.pending_views(release.pk),
+            **_distribution_context(release),
         },
     )
+
+
+def _distribution_context(release: Release) -> dict:
+    """Captions, the posting checklist and the reach, once the release is out."""
+    from . import distribution
+
+    if not release.published_at:
+        return {}
+    return {
+        "captions": distribution.captions(release),
+        "checklist": distribution.checklist(release),
+        "reach": distribution.reach_by_source(release),
+        "public_url": distribution.public_url(release),
+    }
 
 
 @staff_required

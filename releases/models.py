@@ -284,3 +284,23 @@ class ReleaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release_id} {self.action}"
+
+
+class ReleaseReach(models.Model):
+    """Views of a release per day and per source (the link's utm_source: whatsapp, facebook, email…,
+    `direct` without one, `other` for anything unknown). Counted by the newsroom's view counter; no
+    personal data, no third-party analytics."""
+
+    release = models.ForeignKey(Release, verbose_name=_("release"), related_name="reach", on_delete=models.CASCADE)
+    day = models.DateField(_("day"))
+    source = models.CharField(_("source"), max_length=20)
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("reach")
+        verbose_name_plural = _("reach")
+        constraints = [models.UniqueConstraint(fields=["release", "day", "source"], name="reach_unique_day_source")]
+        indexes = [models.Index(fields=["day", "release"], name="reach_day_release")]
+
+    def __str__(self) -> str:
+        return f"{self.release_id} {self.day} {self.source}: {self.views}"

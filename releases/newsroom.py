@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest
+from django.utils import timezone
 
 from humas.models import Unit
 
@@ -327,18 +328,43 @@ def _views_key() -> str:
 
 
 _view_buffer: dict[int, int] = {}
+_reach_buffer: dict[str, int] = {}
 _view_buffer_pushed: list[float] = [0.0]
 
+# the sources a view may be credited to (utm_source of the share links and e-mails); anything else is "other"
+REACH_SOURCES = frozenset(
+    {"whatsapp", "facebook", "x", "telegram", "line", "email", "copy", "instagram", "tiktok", "youtube", "threads"}
+)
 
-def count_view(release_id: int) -> None:
+
+def view_source(request: HttpRequest) -> str:
+    """Which channel brought this reader: the link's utm_source if it is one of ours, else direct/other."""
+    raw = (request.GET.get("utm_source") or "").strip().lower()
+    if not raw:
+        return "direct"
+    return raw if raw in REACH_SOURCES else "other"
+
+
+def _reach_key() -> str:
+    return f"{_views_key()}:reach"
+
+
+def count_view(release_id: int, source: str = "direct") -> None:
     """Count a view without touching the release row: hits add up in this process and go to a Redis hash
     at most every RELEASES_VIEW_BUFFER_SECONDS (default 1) in one pipeline; the periodic flush moves the
-    hash to the rows. Without Redis (embedded mode) the row is updated directly."""
+    hash to the rows. Each view is also credited to its source for the day (the reach per channel).
+    Without Redis (embedded mode) the rows are updated directly."""
+    from .distribution import add_reach
+
+    day = timezone.localdate()
     client = _redis()
     if client is None:
         Release.objects.filter(pk=release_id).update(view_count=F("view_count") + 1)
+        add_reach({(release_id, day, source): 1})
         return
     _view_buffer[release_id] = _view_buffer.get(release_id, 0) + 1
+    reach_field = f"{release_id}:{day.isoformat()}:{source}"
+    _reach_buffer[reach_field] = _reach_buffer.get(reach_field, 0) + 1
     now = time.monotonic()
     if now - _view_buffer_pushed[0] >= float(settings.RELEASES_VIEW_BUFFER_SECONDS):
         push_views(client)
@@ -351,10 +377,14 @@ def push_views(client=None) -> None:
     if client is None or not _view_buffer:
         return
     counts = dict(_view_buffer)
+    reach = dict(_reach_buffer)
     _view_buffer.clear()
+    _reach_buffer.clear()
     pipe = client.pipeline(transaction=False)
     for release_id, n in counts.items():
         pipe.hincrby(_views_key(), str(release_id), n)
+    for field, n in reach.items():
+        pipe.hincrby(_reach_key(), field, n)
     pipe.execute()
 
 
@@ -374,6 +404,7 @@ def flush_views() -> int:
     if client is None:
         return 0
     push_views(client)
+    _flush_reach(client)
     key = _views_key()
     draining = f"{key}:draining"
     if not client.exists(draining):  # a previous flush that died half-way is finished first
@@ -391,6 +422,32 @@ def flush_views() -> int:
             Release.objects.filter(pk=release_id).update(view_count=F("view_count") + n)
         transaction.on_commit(lambda: client.delete(draining))
     return len(counts)
+
+
+def _flush_reach(client) -> None:
+    """Move the per-source day counters to ReleaseReach rows, drained the same way as the totals."""
+    from datetime import date
+
+    from .distribution import add_reach
+
+    key = _reach_key()
+    draining = f"{key}:draining"
+    if not client.exists(draining):
+        try:
+            client.rename(key, draining)
+        except Exception as exc:
+            if "no such key" in str(exc).lower():
+                return
+            raise
+    counts = {}
+    for field, n in client.hgetall(draining).items():
+        release_id, day, source = (field.decode() if isinstance(field, bytes) else field).split(":", 2)
+        counts[(int(release_id), date.fromisoformat(day), source)] = int(n)
+    from django.db import transaction
+
+    with transaction.atomic():
+        add_reach(counts)
+        transaction.on_commit(lambda: client.delete(draining))
 
 
 atexit.register(push_views)  # a worker that stops sends what it counted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import console, feeds, views
+from . import console, distribution_views, feeds, views
 
 app_name = "releases"
 
@@ -33,4 +33,6 @@ urlpatterns = [
         name="staff_attachment_delete",
     ),
     path("staf/siaran-pers/<int:pk>/revisi/<int:revision_id>/", console.revision_diff, name="staff_revision"),
+    path("staf/siaran-pers/<int:pk>/distribusi/", distribution_views.log_post, name="staff_log_post"),
+    path("staf/siaran-pers/laporan/", distribution_views.monthly_report, name="staff_report"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from humas import dates
 
-from . import newsroom
+from . import distribution, newsroom
 from .models import ReleasePhoto, Status
 
 PAGE_SIZE = 12
@@ -131,7 +131,7 @@ def release_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if hit is not None:
             content, content_type, release_id, is_public = hit
             if count and is_public:
-                newsroom.count_view(release_id)
+                newsroom.count_view(release_id, newsroom.view_source(request))
             response = HttpResponse(content, content_type=content_type)
             response["Cache-Control"] = "public, max-age=60"
             return response
@@ -139,7 +139,7 @@ def release_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if release is None:
         raise Http404
     if count and release.is_public:
-        newsroom.count_view(release.pk)
+        newsroom.count_view(release.pk, newsroom.view_source(request))
     response = render_release(request, release)
     if key:
         newsroom.store(key, current, (response.content, response["Content-Type"], release.pk, release.is_public))
@@ -161,6 +161,7 @@ def render_release(request: HttpRequest, release, *, preview: bool = False) -> H
         "preview": preview,
         "jsonld": jsonld_for(release, photos, url) if release.published_at else None,
         "share_image": absolute(_card_url(featured)) if featured else "",
+        "share_links": distribution.share_links(release) if release.is_public and not preview else [],
     }
     return render(request, "releases/detail.html", context)
 

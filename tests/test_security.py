@@ -151,3 +151,15 @@ def test_public_pages_stay_within_100_kb_on_first_load_without_photos(client, un
             (static / asset).stat().st_size for asset in assets if (static / asset).exists()
         )
         assert size < 100_000, (path, size)
+
+
+def test_the_stylesheet_has_balanced_blocks():
+    """A lost closing brace silently moves every later rule into the block before it (e.g. print-only)."""
+    css = (ROOT / "static" / "css" / "humas.css").read_text()
+    depth = 0
+    for line_number, line in enumerate(css.splitlines(), 1):
+        if line.startswith("/* ---"):
+            assert depth == 0, f"section header at line {line_number} sits inside an unclosed block"
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, line_number
+    assert depth == 0

@@ -1,0 +1,133 @@
+"""Console pages for a release's distribution: captions, the posting checklist, reach; the monthly report."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from humas import access
+from humas.errors import Refused
+from humas.models import Unit
+from humas.views import staff_required
+
+from . import distribution
+from .console import _release_for
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@staff_required
+@require_POST
+def log_post(request: HttpRequest, pk: int) -> HttpResponse:
+    release = _release_for(request, pk)
+    try:
+        channel_id = int(request.POST.get("channel", ""))
+    except ValueError:
+        channel_id = 0
+    try:
+        distribution.log_post(
+            release, channel_id=channel_id, by=request.user, post_url=request.POST.get("post_url", "")
+        )
+    except Refused as exc:
+        if exc.status == 404:
+            from django.http import Http404
+
+            raise Http404 from None
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Post recorded."))
+    return redirect(f"{request.build_absolute_uri(release_console_url(release))}#distribution")
+
+
+def release_console_url(release) -> str:
+    from django.urls import reverse
+
+    return reverse("releases:staff_detail", kwargs={"pk": release.pk})
+
+
+def _month(text: str | None) -> date | None:
+    try:
+        year, month = (int(part) for part in (text or "").split("-", 1))
+        return date(year, month, 1)
+    except ValueError:
+        return None
+
+
+@staff_required
+def monthly_report(request: HttpRequest) -> HttpResponse:
+    """Top releases and views per channel in a month, for the user's units (or one of them)."""
+    unit_ids = access.unit_ids_for(request.user, "release.view")
+    if unit_ids is not None and not unit_ids:
+        return render(request, "403.html", status=403)
+    status = 200
+    error = ""
+    today = timezone.localdate()
+    month = date(today.year, today.month, 1)
+    if request.GET.get("bulan"):
+        month = _month(request.GET["bulan"]) or month
+        if _month(request.GET["bulan"]) is None:
+            error, status = _("Choose a month as YYYY-MM, e.g. 2026-11."), 400
+    units = Unit.objects.all() if unit_ids is None else Unit.objects.filter(pk__in=unit_ids)
+    chosen = None
+    scope = unit_ids
+    if request.GET.get("unit"):
+        chosen = units.filter(slug=request.GET["unit"]).first()
+        if chosen is None:
+            from django.http import Http404
+
+            raise Http404
+        scope = frozenset(Unit.objects.subtree_of([chosen]).values_list("pk", flat=True))
+    report = distribution.monthly_report(unit_ids=scope, month=month)
+    if request.GET.get("format") == "xlsx" and not error:
+        return _xlsx(report)
+    peak = max([views for _s, _l, views in report.by_source], default=0)
+    return render(
+        request,
+        "releases/staff/report.html",
+        {
+            "report": report,
+            "error": error,
+            "units": units.order_by("name"),
+            "chosen": chosen,
+            "month_value": f"{month:%Y-%m}",
+            "peak": peak or 1,
+        },
+        status=status,
+    )
+
+
+def _xlsx(report: distribution.MonthlyReport) -> HttpResponse:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Rilis teratas"
+    bold = Font(bold=True)
+    sheet.append([f"Laporan konten bulan {report.month:%m/%Y}"])
+    sheet["A1"].font = bold
+    sheet.append(["Judul", "Unit", "Tanggal terbit", "Dibaca"])
+    for cell in sheet[2]:
+        cell.font = bold
+    for release, views in report.top:
+        published = release.published_at.date() if release.published_at else None
+        title = release.title if not release.title.startswith(("=", "+", "-", "@")) else f"'{release.title}"
+        sheet.append([title, release.unit.name if release.unit_id else "", published, views])
+    channels = book.create_sheet("Per kanal")
+    channels.append(["Sumber", "Dibaca"])
+    for cell in channels[1]:
+        cell.font = bold
+    for _source, label, views in report.by_source:
+        channels.append([str(label), views])
+    channels.append(["Jumlah", report.total])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="laporan-konten-{report.month:%Y-%m}.xlsx"'
+    return response
