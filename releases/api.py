@@ -4,6 +4,8 @@ operation, explicit input and output serializers; a refused step answers with th
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -295,7 +297,7 @@ class PostOutput(serializers.Serializer):
     def get_post_url(self, row) -> str:
         return row.post.post_url if row.post else ""
 
-    def get_posted_at(self, row):
+    def get_posted_at(self, row) -> datetime | None:
         return row.post.posted_at if row.post else None
 
 
