@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from humas import dates
 from humas.models import TimeZone, Unit
 
-from .models import Complaint, DailyCount, Kind, Status
+from .models import Channel, Complaint, DailyCount, Kind, Status
 
 
 def _day(complaint: Complaint, unit: Unit | None = None):
@@ -161,6 +161,7 @@ class Recap:
     totals: list[int]
     total: int
     weekly: list[tuple[date, int]] = field(default_factory=list)
+    by_channel: list[tuple[str, str, int]] = field(default_factory=list)  # (channel, label, reports)
 
     @property
     def statuses(self) -> list[tuple[str, str]]:
@@ -201,18 +202,20 @@ def recap_for(units: list[Unit], period: Period) -> Recap:
     unit_ids = [u.pk for u in units]
     found: dict[tuple[int, str, str], int] = defaultdict(int)
     weekly_found: dict[date, int] = defaultdict(int)
+    channel_found: dict[tuple[int, str], int] = defaultdict(int)
     # one pass over the period's summary rows (an index-only scan of daily_count_unit_day_cover), grouped
     # by week as well so the weekly series needs no second query
     grouped = (
         DailyCount.objects.filter(unit_id__in=unit_ids, day__gte=period.start, day__lte=period.end)
         .annotate(week=TruncWeek("day"))
-        .values("unit_id", "kind", "status", "week")
+        .values("unit_id", "kind", "status", "week", "channel")
         .annotate(n=Sum("count"))
         .order_by()
     )
     for row in grouped:
         found[(row["unit_id"], row["kind"], row["status"])] += row["n"] or 0
         weekly_found[row["week"]] += row["n"] or 0
+        channel_found[(row["unit_id"], row["channel"])] += row["n"] or 0
 
     rows: list[RecapRow] = []
     totals = [0] * len(STATUS_ORDER)
@@ -236,4 +239,11 @@ def recap_for(units: list[Unit], period: Period) -> Recap:
     while week <= period.end:
         weekly.append((week, weekly_found.get(week, 0)))
         week += timedelta(days=7)
-    return Recap(period=period, units=shown, rows=rows, totals=totals, total=sum(totals), weekly=weekly)
+    shown_ids = {u.pk for u in shown}
+    per_channel: dict[str, int] = defaultdict(int)
+    for (unit_id, channel), n in channel_found.items():
+        if unit_id in shown_ids:
+            per_channel[channel] += n
+    by_channel = [(c.value, c.label, per_channel[c.value]) for c in Channel if per_channel.get(c.value)]
+    return Recap(period=period, units=shown, rows=rows, totals=totals, total=sum(totals), weekly=weekly,
+                 by_channel=by_channel)  # fmt: skip

@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from complaints import recap
@@ -287,3 +289,26 @@ def test_query_count_does_not_grow_with_the_number_of_reports(
         with django_assert_max_num_queries(9):
             response = client.get(URL, query)
         assert response.status_code == 200
+
+
+def test_the_recap_breaks_reports_down_by_channel(reports, unit_tree, admin, client):
+    from complaints import intake
+    from complaints.models import Channel
+
+    with mock.patch.object(timezone, "now", return_value=utc(2026, 11, 12, 3)):
+        for channel in (Channel.PHONE, Channel.PHONE, Channel.SOCIAL_MEDIA):
+            intake.submit_complaint(
+                data=intake.ComplaintInput(kind="complaint", title="Laporan lewat kanal lain", unit=unit_tree["kanwil"],
+                                           description="Uraian laporan yang cukup panjang untuk lolos validasi.",
+                                           identity_mode="anonymous", consent=True),
+                files=[], channel=channel,
+            )  # fmt: skip
+    result = recap_for(units("kanwil-tengah", "satker-tengah"), Period.month(2026, 11))
+    assert [(value, count) for value, _label, count in result.by_channel] == [
+        ("web", 6),
+        ("phone", 2),
+        ("social_media", 1),
+    ]
+    client.force_login(admin)
+    page = body(client.get(URL, NOVEMBER))
+    assert "Telepon" in page and "Media sosial" in page
