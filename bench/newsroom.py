@@ -4,7 +4,8 @@ gunicorn (2 sync workers, DEBUG off) with PostgreSQL and Redis, measured in the 
     .venv/bin/python bench/newsroom.py              # full run (about a minute)
     .venv/bin/python bench/newsroom.py --smoke      # a second per target: does it run at all (CI)
 
-Environment: DATABASE_URL and REDIS_URL (defaults: the test suite's PostgreSQL and Redis). The database is
+Environment: DATABASE_URL and REDIS_URL (defaults: a database `humas_bench_newsroom`, created if missing, on
+the local PostgreSQL, and the local Redis). The database is
 migrated and, when it has fewer published releases than --releases, filled with generated ones (with a
 photo each). Prints requests per second for the baseline and each page, and each page's ratio to the
 baseline (the goal is ≥ 0.6).
@@ -27,6 +28,25 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 HUMAN_AGENT = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/130 Mobile Safari/537.36"
 GOAL = 0.6
+DEFAULT_DATABASE = "humas_bench_newsroom"  # its own database unless DATABASE_URL names one
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark's database if it does not exist yet (a fresh machine has none)."""
+    from urllib.parse import urlsplit
+
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    conn = psycopg2.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 5432,
+                            user=parts.username or "postgres", dbname="postgres")  # fmt: skip
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
 
 
 def environment(var_dir: str) -> dict[str, str]:
@@ -38,7 +58,7 @@ def environment(var_dir: str) -> dict[str, str]:
         SECRET_KEY="bench-" + "k3Yv9q" * 10,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SITE_URL="http://127.0.0.1",
-        DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/humas"),
+        DATABASE_URL=os.environ.get("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DEFAULT_DATABASE}"),
         REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         CACHE_KEY_PREFIX=os.environ.get("CACHE_KEY_PREFIX", "humas-bench"),
         HUMAS_VAR_DIR=var_dir,
@@ -149,6 +169,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="humas-bench-") as var_dir:
         env = environment(var_dir)
         if not args.no_setup:
+            ensure_database(env["DATABASE_URL"])
             manage(env, "migrate", "--noinput", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")
         output = manage(env, "shell", "-v", "0", "-c", FILL.replace("int(sys.argv[-1])", str(releases)))

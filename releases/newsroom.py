@@ -354,11 +354,11 @@ def count_view(release_id: int, source: str = "direct") -> None:
     at most every RELEASES_VIEW_BUFFER_SECONDS (default 1) in one pipeline; the periodic flush moves the
     hash to the rows. Each view is also credited to its source for the day (the reach per channel).
     Without Redis (embedded mode) the rows are updated directly."""
-    from .distribution import add_reach
-
     day = timezone.localdate()
     client = _redis()
     if client is None:
+        from .distribution import add_reach
+
         Release.objects.filter(pk=release_id).update(view_count=F("view_count") + 1)
         add_reach({(release_id, day, source): 1})
         return
