@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import time
 from datetime import timedelta
 
 import pytest
@@ -224,3 +225,11 @@ def test_a_release_without_dispatch_says_so(client, editor, unit_tree):
     client.force_login(editor)
     response = client.get(reverse("releases:staff_distribution", args=[release.pk]))
     assert response.status_code == 200
+
+
+def test_the_global_rate_limit_spaces_the_messages(sink, editor, unit_tree, settings):
+    settings.DISPATCH_RATE_PER_SECOND = 2
+    item = prepared(editor, unit_tree, 5, 10, settings)
+    started = time.monotonic()
+    assert dispatch.send_batch(item.pk).sent == 5
+    assert time.monotonic() - started >= 1.0  # 5 messages at 2 a second need at least two second boundaries
