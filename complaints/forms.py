@@ -3,23 +3,18 @@ messages are the same everywhere; the web form adds its anti-abuse fields."""
 
 from __future__ import annotations
 
-import time
-
 import phonenumbers
 from django import forms
-from django.conf import settings
-from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from humas.forms import HumanCheckMixin, new_stamp  # noqa: F401 (new_stamp: the tests build forms)
 from humas.models import Unit
 
 from .intake import ComplaintInput
 from .models import Category, IdentityMode, Kind, Visibility
 
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
-STAMP_SALT = "complaints.form-started"
-STAMP_MAX_AGE = 60 * 60 * 24  # a form may stay open for a day
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -233,52 +228,7 @@ class ComplaintForm(forms.Form):
         )
 
 
-def new_stamp() -> str:
-    return signing.TimestampSigner(salt=STAMP_SALT).sign(str(int(time.time())))
+class WebComplaintForm(HumanCheckMixin, ComplaintForm):
+    """The public form adds the anti-abuse fields shared with the other public forms (humas.forms)."""
 
-
-class WebComplaintForm(ComplaintForm):
-    """The public form adds a honeypot field and a signed timestamp: bots fill every field and post at once."""
-
-    website = forms.CharField(
-        label=_("Website (leave this empty)"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    started = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["started"] = new_stamp()
-
-    def clean(self):
-        data = super().clean()
-        if data.get("website"):
-            raise forms.ValidationError(
-                _(
-                    "The form was refused because the hidden 'website' field was filled in, as robots do. "
-                    "If you are a person, empty that field and send again."
-                ),
-                code="honeypot",
-            )
-        try:
-            started = int(
-                signing.TimestampSigner(salt=STAMP_SALT).unsign(data.get("started") or "", max_age=STAMP_MAX_AGE)
-            )
-        except (signing.BadSignature, ValueError):
-            self._renew_stamp()
-            raise forms.ValidationError(
-                _("The form was open too long or was not sent from this page. Check it and send it again."),
-                code="stale",
-            ) from None
-        if time.time() - started < settings.COMPLAINT_FORM_MIN_SECONDS:
-            raise forms.ValidationError(
-                _("The form was sent faster than a person can fill it. Check it and send it again."),
-                code="too_fast",
-            )
-        return data
-
-    def _renew_stamp(self):
-        self.data = self.data.copy()
-        self.data["started"] = new_stamp()
+    min_seconds_setting = "COMPLAINT_FORM_MIN_SECONDS"

@@ -1,11 +1,72 @@
 from __future__ import annotations
 
+import time
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from .models import Unit
 from .uploads import IMAGE_FORMATS
+
+STAMP_SALT = "complaints.form-started"  # the name it had when only the complaint form used it
+STAMP_MAX_AGE = 60 * 60 * 24  # a form may stay open for a day
+
+
+def new_stamp() -> str:
+    return signing.TimestampSigner(salt=STAMP_SALT).sign(str(int(time.time())))
+
+
+class HumanCheckMixin(forms.Form):
+    """Anti-abuse of the public forms without outside services: a honeypot field and a signed timestamp —
+    bots fill every field and post at once. `min_seconds_setting` names the setting holding the minimum."""
+
+    min_seconds_setting = "COMPLAINT_FORM_MIN_SECONDS"
+
+    website = forms.CharField(
+        label=_("Website (leave this empty)"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = new_stamp()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError(
+                _(
+                    "The form was refused because the hidden 'website' field was filled in, as robots do. "
+                    "If you are a person, empty that field and send again."
+                ),
+                code="honeypot",
+            )
+        try:
+            started = int(
+                signing.TimestampSigner(salt=STAMP_SALT).unsign(data.get("started") or "", max_age=STAMP_MAX_AGE)
+            )
+        except (signing.BadSignature, ValueError):
+            self._renew_stamp()
+            raise forms.ValidationError(
+                _("The form was open too long or was not sent from this page. Check it and send it again."),
+                code="stale",
+            ) from None
+        if time.time() - started < getattr(settings, self.min_seconds_setting):
+            raise forms.ValidationError(
+                _("The form was sent faster than a person can fill it. Check it and send it again."),
+                code="too_fast",
+            )
+        return data
+
+    def _renew_stamp(self):
+        self.data = self.data.copy()
+        self.data["started"] = new_stamp()
 
 
 class StaffLoginForm(AuthenticationForm):

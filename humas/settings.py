@@ -241,6 +241,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # Publishing a task must not hang a web request when Redis is down: the outbox sweep covers for it.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = "UTC"
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 
 # --- mail -----------------------------------------------------------------------------------------
 
@@ -407,3 +408,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
 }
+
+# --- releases: the media-partner mailing list (/mitra-media/) -------------------------------------------
+
+SUBSCRIBE_LIMIT = env_int("SUBSCRIBE_LIMIT", 10)  # subscription forms per address per hour
+SUBSCRIBE_FORM_MIN_SECONDS = env_int("SUBSCRIBE_FORM_MIN_SECONDS", 3)
+SUBSCRIBE_CONFIRM_DAYS = env_int("SUBSCRIBE_CONFIRM_DAYS", 7)  # the confirmation link expires after this
+SUBSCRIBER_BOUNCE_LIMIT = env_int("SUBSCRIBER_BOUNCE_LIMIT", 3)  # hard bounces before an address is stopped
+DISPATCH_BATCH_SIZE = env_int("DISPATCH_BATCH_SIZE", 100)  # messages per send task, one SMTP connection each
+DISPATCH_RATE_PER_SECOND = env_int("DISPATCH_RATE_PER_SECOND", 0)  # all workers together; 0: no limit
+DISPATCH_MAX_ATTEMPTS = env_int("DISPATCH_MAX_ATTEMPTS", 6)  # transient failures before a delivery fails
+DISPATCH_LEASE_SECONDS = env_int("DISPATCH_LEASE_SECONDS", 600)  # a claimed batch not done by then is re-sent

@@ -241,6 +241,7 @@ def _distribution_context(release: Release) -> dict:
         "checklist": distribution.checklist(release),
         "reach": distribution.reach_by_source(release),
         "public_url": distribution.public_url(release),
+        "emailed": distribution.emailed_count(release),
     }
 
 

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from . import images, newsroom, publishing
-from .models import Category, Release, Status
+from .models import Category, MediaPartner, OutletKind, Release, Status, Subscriber, SubscriberStatus
 
 CATEGORIES = [("Siaran Pers", "siaran-pers"), ("Berita", "berita"), ("Pengumuman", "pengumuman"),
               ("Artikel", "artikel")]  # fmt: skip
@@ -178,3 +178,30 @@ def seed(*, stdout, units: dict) -> None:
     transaction.on_commit(newsroom.bump_version)
     published = Release.objects.filter(status=Status.PUBLISHED).count()
     stdout.write(f"Press releases: {created} created, {published} published in all.")
+    seed_media_partners(stdout=stdout)
+
+
+DEMO_PARTNERS = [
+    ("Lombok Pos", OutletKind.PRINT, "https://lombokpos.example", "Rina Wartawati", "rina@lombokpos.example", "id"),
+    ("Suara NTB Daring", OutletKind.ONLINE, "https://suarantb.example", "Budi Santoso", "budi@suarantb.example", "id"),
+    ("Radio Rinjani FM", OutletKind.RADIO, "", "Sari Dewi", "sari@rinjanifm.example", "id"),
+    ("Antara Biro Mataram", OutletKind.AGENCY, "https://antara.example", "John Carter", "john@antara.example", "en"),
+]
+
+
+def seed_media_partners(*, stdout) -> None:
+    """A few media partners with confirmed subscribers (after the demo releases, so that seeding sends
+    nothing): the next publication writes their e-mails as .eml files under var/mail/ in the embedded mode."""
+    now = timezone.now()
+    for outlet, kind, website, name, email, language in DEMO_PARTNERS:
+        partner, _ = MediaPartner.objects.get_or_create(
+            name=outlet, defaults={"kind": kind, "website": website, "verified": True}
+        )
+        Subscriber.objects.get_or_create(
+            email=email,
+            defaults={
+                "name": name, "outlet": partner, "language": language, "status": SubscriberStatus.CONFIRMED,
+                "consent_at": now, "confirmed_at": now, "consent_note": "demo",
+            },
+        )  # fmt: skip
+    stdout.write(f"Media partners: {MediaPartner.objects.count()}, subscribers: {Subscriber.objects.count()}.")

@@ -17,6 +17,9 @@ from humas.settings import STATIC_ROOT, STORAGES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if os.environ.get("HUMAS_TEST_SMTP_PORT"):  # a Celery worker started by a test sends to the test's SMTP sink
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT, EMAIL_TIMEOUT = "127.0.0.1", int(os.environ["HUMAS_TEST_SMTP_PORT"]), 5
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 MEDIA_ROOT = VAR_DIR / "media"

@@ -38,3 +38,15 @@ def test_recap_benchmark_runs_and_its_counts_match_the_loaded_reports():
         assert figures["ratios"][page] > 0
         assert all(statuses[page] == [200] for statuses in figures["statuses"])
     assert "ratio recap_month" in result.stdout
+
+
+def test_fanout_benchmark_runs_and_every_subscriber_got_the_message():
+    result = subprocess.run(
+        [sys.executable, "bench/fanout.py", "--smoke"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    size = figures["sizes"]["200"]
+    assert size["sent"] == 200 and size["portal_msgs_per_s"] > 0 and size["baseline_msgs_per_s"] > 0
+    assert figures["sink_received"] == 400  # the portal's 200 and the baseline's 200
+    assert "ratio:" in result.stdout

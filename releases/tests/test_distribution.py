@@ -82,21 +82,16 @@ def test_the_staff_page_has_captions_and_the_checklist_of_the_units_channels(rel
 def test_staff_log_posts_and_another_units_staff_get_404(release, writer, unit_channels, unit_tree):
     client = Client()
     client.force_login(writer)
-    response = client.post(f"/staf/siaran-pers/{release.pk}/distribusi/",
+    response = client.post(f"/staf/siaran-pers/{release.pk}/kanal/",
                            {"channel": unit_channels[0].pk, "post_url": "https://www.instagram.com/p/abc"})  # fmt: skip
     assert response.status_code == 302
     post = Post.objects.get()
     assert (post.content, post.channel, post.by) == (f"release:{release.pk}", unit_channels[0], writer)
     # a channel of another branch is not this release's
-    assert (
-        client.post(f"/staf/siaran-pers/{release.pk}/distribusi/", {"channel": unit_channels[2].pk}).status_code == 404
-    )
+    assert client.post(f"/staf/siaran-pers/{release.pk}/kanal/", {"channel": unit_channels[2].pk}).status_code == 404
     stranger = Client()
     stranger.force_login(make_staff("writer_timur", "writer", unit_tree["other"]))
-    assert (
-        stranger.post(f"/staf/siaran-pers/{release.pk}/distribusi/", {"channel": unit_channels[0].pk}).status_code
-        == 404
-    )
+    assert stranger.post(f"/staf/siaran-pers/{release.pk}/kanal/", {"channel": unit_channels[0].pk}).status_code == 404
     assert Post.objects.count() == 1
     listing = client.get("/staf/siaran-pers/?tab=published")
     assert listing.context["posted"][release.pk] == ["instagram"]

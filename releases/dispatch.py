@@ -1,0 +1,434 @@
+"""The fan-out of a published release to the media partners' mailing list.
+
+    publish ─on commit→ start(release_id) ─→ coordinate_dispatch_task ─→ send_batch_task × ⌈n / BATCH⌉
+
+`coordinate` turns the matching confirmed subscribers into Delivery rows, COORDINATOR_CHUNK at a time in
+subscriber-id order (keyset pagination: the last id is kept on the Dispatch, so a killed coordinator
+resumes), with bulk inserts that ignore conflicts: the unique (dispatch, subscriber) row is what makes a
+release reach a subscriber once, whatever runs twice. `send_batch` claims up to DISPATCH_BATCH_SIZE pending
+rows with SELECT … FOR UPDATE SKIP LOCKED and a lease, renders the release once per language with
+placeholders for the per-subscriber fields, sends over one SMTP connection and marks the rows in bulk.
+A row whose lease expired (its worker was killed) goes back to pending in `sweep`, run by beat; only the
+messages in flight at a kill can arrive twice."""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import smtplib
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from humas import ratelimit
+from humas.errors import Refused
+
+from . import subscriptions
+from .models import (
+    Delivery,
+    DeliveryStatus,
+    Dispatch,
+    DispatchState,
+    Release,
+    ReleasePhoto,
+    Status,
+    Subscriber,
+    SubscriberStatus,
+)
+
+log = logging.getLogger(__name__)
+
+COORDINATOR_CHUNK = 2000  # delivery rows inserted per statement
+TEMPLATE = "emails/release_mail"
+BACKOFF_BASE = 30  # seconds before the first retry of a transient failure; doubles each time
+BACKOFF_MAX = 3600
+OPEN = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+# per-subscriber fields: the templates are rendered once per batch and language with these in their place
+PLACEHOLDERS = {"name": "@@NAME@@", "manage_url": "@@MANAGE@@", "unsubscribe_url": "@@UNSUBSCRIBE@@"}
+
+
+# --- starting and preparing --------------------------------------------------------------------------
+
+
+def start(release_id: int) -> int | None:
+    """The PUBLISHED_HOOKS entry: one Dispatch per release (a second call finds it and does nothing)."""
+    with transaction.atomic():
+        dispatch, created = Dispatch.objects.get_or_create(release_id=release_id)
+        if created:
+            transaction.on_commit(lambda: _enqueue_coordinator(dispatch.pk))
+    return dispatch.pk if created else None
+
+
+def _enqueue_coordinator(dispatch_id: int) -> None:
+    from .tasks import coordinate_dispatch_task
+
+    try:
+        coordinate_dispatch_task.apply_async(args=[dispatch_id], retry=False)
+    except Exception:  # broker down: the sweep resumes preparing dispatches
+        log.warning("dispatch %s: broker unreachable, the sweep will prepare it", dispatch_id, exc_info=True)
+
+
+def _enqueue_sends(dispatch_id: int, count: int, countdown: float = 0) -> None:
+    from .tasks import send_batch_task
+
+    for _n in range(count):
+        try:
+            send_batch_task.apply_async(args=[dispatch_id], countdown=countdown, retry=False)
+        except Exception:
+            log.warning("dispatch %s: broker unreachable, the sweep will send", dispatch_id, exc_info=True)
+            return
+
+
+def recipients(release: Release):
+    """Confirmed subscribers whose preferences match the release. A preference left empty means 'all'; a
+    unit chosen covers the units below it."""
+    unit_ids = []
+    unit = release.unit
+    while unit is not None:
+        unit_ids.append(unit.pk)
+        unit = unit.parent
+    through_units = Subscriber.units.through.objects.filter(subscriber_id=OuterRef("pk"))
+    through_categories = Subscriber.categories.through.objects.filter(subscriber_id=OuterRef("pk"))
+    through_tags = Subscriber.tags.through.objects.filter(subscriber_id=OuterRef("pk"))
+    tag_ids = list(release.tags.values_list("pk", flat=True))
+    matches = (
+        (~Exists(through_units) | Exists(through_units.filter(unit_id__in=unit_ids)))
+        & (~Exists(through_categories) | Exists(through_categories.filter(category_id=release.category_id)))
+        & (~Exists(through_tags) | Exists(through_tags.filter(tag_id__in=tag_ids)))
+    )
+    return Subscriber.objects.filter(matches, status=SubscriberStatus.CONFIRMED)
+
+
+def coordinate(dispatch_id: int) -> int:
+    """Create the dispatch's delivery rows chunk by chunk and enqueue the send tasks. Returns rows made."""
+    dispatch = Dispatch.objects.select_related("release__unit__parent").get(pk=dispatch_id)
+    if dispatch.state != DispatchState.PREPARING:
+        return 0
+    release = dispatch.release
+    query = recipients(release).order_by("pk").values_list("pk", flat=True)
+    batch = settings.DISPATCH_BATCH_SIZE
+    made = 0
+    while True:
+        with transaction.atomic():
+            locked = Dispatch.objects.select_for_update().get(pk=dispatch_id)
+            if locked.state != DispatchState.PREPARING:
+                return made
+            ids = list(query.filter(pk__gt=locked.cursor)[:COORDINATOR_CHUNK])
+            if not ids:
+                total = Delivery.objects.filter(dispatch_id=dispatch_id).count()
+                Dispatch.objects.filter(pk=dispatch_id).update(state=DispatchState.SENDING, recipients=total)
+                transaction.on_commit(lambda: finish_if_done(dispatch_id))
+                return made
+            Delivery.objects.bulk_create(
+                [Delivery(dispatch_id=dispatch_id, subscriber_id=pk) for pk in ids], ignore_conflicts=True
+            )
+            last = len(ids) < COORDINATOR_CHUNK  # a short chunk is the last one: sending starts with it
+            if last:
+                total = Delivery.objects.filter(dispatch_id=dispatch_id).count()
+                Dispatch.objects.filter(pk=dispatch_id).update(
+                    cursor=ids[-1], state=DispatchState.SENDING, recipients=total
+                )
+            else:
+                Dispatch.objects.filter(pk=dispatch_id).update(cursor=ids[-1])
+            count = math.ceil(len(ids) / batch)
+            transaction.on_commit(lambda count=count: _enqueue_sends(dispatch_id, count))
+            made += len(ids)
+            if last:
+                return made
+
+
+# --- sending -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def _claim(dispatch_id: int, size: int) -> list[int]:
+    """Take up to `size` due pending rows nobody else holds; they become `sending` until the lease ends."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(dispatch_id=dispatch_id, status=DeliveryStatus.PENDING)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if ids:
+            lease = now + timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
+            Delivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.SENDING, lease_until=lease)
+    return ids
+
+
+def _featured_url(release: Release) -> str:
+    photo = ReleasePhoto.objects.filter(release=release, is_featured=True).first()
+    if photo is None:
+        photo = ReleasePhoto.objects.filter(release=release).order_by("order", "pk").first()
+    if photo is None or not photo.image:
+        return ""
+    url = photo.image.url
+    return url if url.startswith("http") else settings.SITE_URL + url
+
+
+def _render(release: Release, language: str, photo_url: str) -> tuple[str, str, str]:
+    with translation.override(language):
+        path = reverse("releases:detail", args=[release.slug])
+        context = {
+            "release": release,
+            "photo_url": photo_url,
+            "url": f"{settings.SITE_URL}{path}?utm_source=email&utm_medium=email&utm_campaign=mitra-media",
+            **PLACEHOLDERS,
+        }
+        subject = " ".join(render_to_string(f"{TEMPLATE}.subject.txt", context).split())
+        return subject, render_to_string(f"{TEMPLATE}.txt", context), render_to_string(f"{TEMPLATE}.html", context)
+
+
+def _fill(template: str, values: dict[str, str], html: bool) -> str:
+    for key, placeholder in PLACEHOLDERS.items():
+        template = template.replace(placeholder, escape(values[key]) if html else values[key])
+    return template
+
+
+def _throttle() -> None:
+    """A global messages-per-second limit shared by every worker through the cache (Redis)."""
+    rate = settings.DISPATCH_RATE_PER_SECOND
+    if not rate:
+        return
+    while True:
+        second = int(time.time())
+        if ratelimit.hit("dispatch-rate", str(second), limit=rate, window=2):
+            return
+        time.sleep(max(0.0, second + 1 - time.time()))
+
+
+def _classify(exc: Exception) -> tuple[bool, str]:
+    """(permanent?, short error) for an exception of one message's sending."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, message = next(iter(exc.recipients.values()))
+        return code >= 500, f"{code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        message = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        return exc.smtp_code >= 500, f"{exc.smtp_code} {message}"
+    return False, f"{type(exc).__name__}: {exc}"
+
+
+def _backoff(attempts: int) -> float:
+    base = min(BACKOFF_MAX, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    return base + random.uniform(0, base / 2)
+
+
+def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
+    """Claim, render, send over one SMTP connection, mark. Running it twice sends nothing twice."""
+    outcome = Outcome()
+    dispatch = Dispatch.objects.select_related("release__unit").filter(pk=dispatch_id).first()
+    if dispatch is None or dispatch.state == DispatchState.STOPPED:
+        return outcome
+    release = dispatch.release
+    if release.status != Status.PUBLISHED:
+        stop(dispatch_id)
+        return outcome
+    ids = _claim(dispatch_id, size or settings.DISPATCH_BATCH_SIZE)
+    if not ids:
+        finish_if_done(dispatch_id)
+        return outcome
+    rows = list(Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("pk"))
+    photo_url = _featured_url(release)
+    rendered: dict[str, tuple[str, str, str]] = {}
+    host = subscriptions.list_id().strip("<>")
+    now = timezone.now()
+    done: list[Delivery] = []
+    bounced: list[str] = []
+    smtp = get_connection()
+    try:
+        smtp.open()
+    except Exception as exc:  # the server is down or hangs: every row waits for a later try
+        _, error = _classify(exc)
+        for row in rows:
+            _retry(row, error, now, outcome)
+        Delivery.objects.bulk_update(rows, ["status", "attempts", "last_error", "next_attempt_at", "lease_until"])
+        _enqueue_retry(dispatch_id, rows)
+        return outcome
+    try:
+        for index, row in enumerate(rows):
+            subscriber = row.subscriber
+            row.attempts += 1
+            if subscriber.status != SubscriberStatus.CONFIRMED:  # left or bounced since the row was made
+                row.status, row.lease_until = DeliveryStatus.CANCELLED, None
+                done.append(row)
+                continue
+            language = subscriber.language
+            if language not in rendered:
+                rendered[language] = _render(release, language, photo_url)
+            subject, text, html = rendered[language]
+            values = {"name": subscriber.name, **subscriptions.links(subscriber.pk, language)}
+            message_id = make_msgid(domain=host)
+            email = EmailMultiAlternatives(
+                subject,
+                _fill(text, values, html=False),
+                to=[subscriber.email],
+                reply_to=[release.contact_email] if release.contact_email else None,
+                headers={"Message-ID": message_id, **subscriptions.list_headers(subscriber.pk, language)},
+            )
+            email.attach_alternative(_fill(html, values, html=True), "text/html")
+            _throttle()
+            try:
+                smtp.send_messages([email])
+            except Exception as exc:
+                permanent, error = _classify(exc)
+                if permanent:
+                    row.status, row.last_error, row.lease_until = DeliveryStatus.FAILED, error[:300], None
+                    outcome.failed += 1
+                    bounced.append(subscriber.email)
+                    done.append(row)
+                    continue
+                if isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+                    _retry(row, error, now, outcome)  # a 4xx for this message: the connection is fine
+                    done.append(row)
+                    continue
+                # the connection is gone (or hangs): this row and the rest wait for a later try
+                for rest in rows[index:]:
+                    if rest is not row:
+                        rest.attempts += 1
+                    _retry(rest, error, now, outcome)
+                    done.append(rest)
+                break
+            row.status, row.message_id, row.sent_at, row.lease_until = DeliveryStatus.SENT, message_id, now, None
+            row.last_error = ""
+            outcome.sent += 1
+            done.append(row)
+    finally:
+        try:
+            smtp.close()
+        except Exception:  # closing a broken connection
+            log.debug("dispatch %s: closing the SMTP connection failed", dispatch_id, exc_info=True)
+        # whatever happened, what was sent is recorded (a crash here leaves the rest to the lease)
+        Delivery.objects.bulk_update(
+            done, ["status", "attempts", "last_error", "message_id", "sent_at", "lease_until", "next_attempt_at"]
+        )
+    for email in bounced:
+        subscriptions.record_bounce(email=email, permanent=True)
+    _enqueue_retry(dispatch_id, [row for row in done if row.status == DeliveryStatus.PENDING])
+    if _due(dispatch_id, timezone.now()).exists():
+        # a batch that found work passes the baton: the send tasks a killed worker had reserved (held by
+        # the broker until its visibility timeout) are not waited for
+        transaction.on_commit(lambda: _enqueue_sends(dispatch_id, 1))
+    finish_if_done(dispatch_id)
+    return outcome
+
+
+def _due(dispatch_id: int, now):
+    return Delivery.objects.filter(dispatch_id=dispatch_id, status=DeliveryStatus.PENDING).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+
+
+def _retry(row: Delivery, error: str, now, outcome: Outcome) -> None:
+    row.last_error = error[:300]
+    row.lease_until = None
+    if row.attempts >= settings.DISPATCH_MAX_ATTEMPTS:
+        row.status = DeliveryStatus.FAILED
+        outcome.failed += 1
+    else:
+        row.status = DeliveryStatus.PENDING
+        row.next_attempt_at = now + timedelta(seconds=_backoff(row.attempts))
+        outcome.retried += 1
+
+
+def _enqueue_retry(dispatch_id: int, rows: list[Delivery]) -> None:
+    waiting = [r for r in rows if r.status == DeliveryStatus.PENDING]
+    if waiting:
+        soonest = min(r.next_attempt_at for r in waiting)
+        countdown = max(0.0, (soonest - timezone.now()).total_seconds())
+        transaction.on_commit(lambda: _enqueue_sends(dispatch_id, 1, countdown=countdown))
+
+
+def finish_if_done(dispatch_id: int) -> None:
+    if not Delivery.objects.filter(dispatch_id=dispatch_id, status__in=OPEN).exists():
+        Dispatch.objects.filter(pk=dispatch_id, state=DispatchState.SENDING).update(
+            state=DispatchState.DONE, finished_at=timezone.now()
+        )
+
+
+def stop(dispatch_id: int) -> int:
+    """The release was withdrawn: its pending deliveries are cancelled (those being sent finish)."""
+    with transaction.atomic():
+        Dispatch.objects.filter(pk=dispatch_id).exclude(state=DispatchState.DONE).update(
+            state=DispatchState.STOPPED, finished_at=timezone.now()
+        )
+        return Delivery.objects.filter(dispatch_id=dispatch_id, status=DeliveryStatus.PENDING).update(
+            status=DeliveryStatus.CANCELLED
+        )
+
+
+# --- periodic sweep and staff actions ----------------------------------------------------------------
+
+
+def sweep(*, now=None) -> int:
+    """Beat runs this every minute: rows whose lease expired (a killed worker) go back to pending; every
+    dispatch with due rows gets send tasks again (a lost task costs a minute, not a message); a coordinator
+    that died is restarted. Returns the number of send tasks enqueued."""
+    now = now or timezone.now()
+    Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_until__lt=now).update(
+        status=DeliveryStatus.PENDING, lease_until=None
+    )
+    enqueued = 0
+    due = (
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, dispatch__state=DispatchState.SENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .values("dispatch_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in due:
+        count = math.ceil(row["n"] / settings.DISPATCH_BATCH_SIZE)
+        _enqueue_sends(row["dispatch_id"], count)
+        enqueued += count
+    stale = now - timedelta(minutes=1)
+    for dispatch_id in Dispatch.objects.filter(state=DispatchState.PREPARING, started_at__lt=stale).values_list(
+        "pk", flat=True
+    ):
+        _enqueue_coordinator(dispatch_id)
+    return enqueued
+
+
+@transaction.atomic
+def resend_failed(dispatch: Dispatch) -> int:
+    if dispatch.release.status != Status.PUBLISHED:
+        raise Refused(_("The release is no longer published: nothing is sent."))
+    count = Delivery.objects.filter(
+        dispatch=dispatch, status=DeliveryStatus.FAILED, subscriber__status=SubscriberStatus.CONFIRMED
+    ).update(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=None, last_error="")
+    if count:
+        Dispatch.objects.filter(pk=dispatch.pk).update(state=DispatchState.SENDING, finished_at=None)
+        batches = math.ceil(count / settings.DISPATCH_BATCH_SIZE)
+        transaction.on_commit(lambda: _enqueue_sends(dispatch.pk, batches))
+    return count
+
+
+def progress(dispatch: Dispatch) -> dict[str, Any]:
+    counts = dict(Delivery.objects.filter(dispatch=dispatch).values_list("status").annotate(n=Count("pk")).order_by())
+    total = sum(counts.values())
+    return {
+        "total": total,
+        "sent": counts.get(DeliveryStatus.SENT, 0),
+        "failed": counts.get(DeliveryStatus.FAILED, 0),
+        "cancelled": counts.get(DeliveryStatus.CANCELLED, 0),
+        "open": counts.get(DeliveryStatus.PENDING, 0) + counts.get(DeliveryStatus.SENDING, 0),
+        "done": total - counts.get(DeliveryStatus.PENDING, 0) - counts.get(DeliveryStatus.SENDING, 0),
+    }
