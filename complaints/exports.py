@@ -14,18 +14,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from humas import dates
+from humas.spreadsheets import safe_cell
 
 from . import queue, sla
 from .recap import Recap
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_QUEUE_ROWS = 50_000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: str) -> str:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def title(recap: Recap) -> str:
@@ -53,7 +48,7 @@ def recap_csv(recap: Recap) -> HttpResponse:
         writer = csv.writer(out)
         writer.writerow(header(recap))
         for row in table_rows(recap):
-            writer.writerow([_safe(v) if isinstance(v, str) else v for v in row])
+            writer.writerow([safe_cell(v) if isinstance(v, str) else v for v in row])
         name = filename(recap, "csv")
     # a byte-order mark lets spreadsheet programs read the file as UTF-8
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -126,12 +121,12 @@ def queue_xlsx(request, reports) -> HttpResponse:
                 report.unit.name,
                 report.category.name if report.category else "",
                 report.get_channel_display(),
-                _safe(report.title),
+                safe_cell(report.title),
                 report.get_status_display(),
                 dates.to_local(due, tz).replace(tzinfo=None) if due else None,
                 _("yes") if sla.is_overdue(report, now) else "",
                 (report.assigned_to.get_full_name() or report.assigned_to.username) if report.assigned_to else "",
-                _safe(report.reporter_name) if identity else "",
+                safe_cell(report.reporter_name) if identity else "",
                 report.reporter_email if identity else "",
                 report.reporter_phone if identity else "",
             ]

@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from humas import access
 from humas.errors import Refused
 from humas.models import Unit
+from humas.spreadsheets import safe_cell
 from humas.views import staff_required
 
 from . import distribution
@@ -117,8 +118,7 @@ def _xlsx(report: distribution.MonthlyReport) -> HttpResponse:
         cell.font = bold
     for release, views in report.top:
         published = release.published_at.date() if release.published_at else None
-        title = release.title if not release.title.startswith(("=", "+", "-", "@")) else f"'{release.title}"
-        sheet.append([title, release.unit.name if release.unit_id else "", published, views])
+        sheet.append([safe_cell(release.title), release.unit.name if release.unit_id else "", published, views])
     channels = book.create_sheet("Per kanal")
     channels.append(["Sumber", "Dibaca"])
     for cell in channels[1]:

@@ -397,57 +397,53 @@ def pending_views(release_id: int) -> int:
     return int(value or 0)
 
 
-def flush_views() -> int:
-    """Move the counters from Redis to the rows. The hash is renamed atomically first, so hits counted
-    during the flush land in a fresh hash and nothing is counted twice or lost. Returns the releases touched."""
-    client = _redis()
-    if client is None:
-        return 0
-    push_views(client)
-    _flush_reach(client)
-    key = _views_key()
+def _drain(client, key: str, apply) -> int:
+    """Move a Redis hash of counters into the database: the hash is renamed atomically first, so hits counted
+    meanwhile land in a fresh hash and nothing is counted twice or lost; a previous drain that died half-way
+    is finished first. `apply(fields)` writes the rows inside a transaction; the hash goes after commit."""
+    from django.db import transaction
+
     draining = f"{key}:draining"
-    if not client.exists(draining):  # a previous flush that died half-way is finished first
+    if not client.exists(draining):
         try:
             client.rename(key, draining)
         except Exception as exc:  # the hash does not exist: nothing was counted
             if "no such key" in str(exc).lower():
                 return 0
             raise
-    counts = {int(k): int(v) for k, v in client.hgetall(draining).items()}
-    from django.db import transaction
-
+    fields = {(k.decode() if isinstance(k, bytes) else k): int(v) for k, v in client.hgetall(draining).items()}
     with transaction.atomic():
-        for release_id, n in counts.items():
-            Release.objects.filter(pk=release_id).update(view_count=F("view_count") + n)
+        apply(fields)
         transaction.on_commit(lambda: client.delete(draining))
-    return len(counts)
+    return len(fields)
 
 
-def _flush_reach(client) -> None:
-    """Move the per-source day counters to ReleaseReach rows, drained the same way as the totals."""
+def flush_views() -> int:
+    """Move the counters from Redis to the rows (totals, and reads per source and day). Returns the
+    releases whose totals changed."""
+    client = _redis()
+    if client is None:
+        return 0
+    push_views(client)
+    _drain(client, _reach_key(), _apply_reach)
+    return _drain(client, _views_key(), _apply_totals)
+
+
+def _apply_totals(fields: dict[str, int]) -> None:
+    for release_id, n in fields.items():
+        Release.objects.filter(pk=int(release_id)).update(view_count=F("view_count") + n)
+
+
+def _apply_reach(fields: dict[str, int]) -> None:
     from datetime import date
 
     from .distribution import add_reach
 
-    key = _reach_key()
-    draining = f"{key}:draining"
-    if not client.exists(draining):
-        try:
-            client.rename(key, draining)
-        except Exception as exc:
-            if "no such key" in str(exc).lower():
-                return
-            raise
     counts = {}
-    for field, n in client.hgetall(draining).items():
-        release_id, day, source = (field.decode() if isinstance(field, bytes) else field).split(":", 2)
-        counts[(int(release_id), date.fromisoformat(day), source)] = int(n)
-    from django.db import transaction
-
-    with transaction.atomic():
-        add_reach(counts)
-        transaction.on_commit(lambda: client.delete(draining))
+    for field, n in fields.items():
+        release_id, day, source = field.split(":", 2)
+        counts[(int(release_id), date.fromisoformat(day), source)] = n
+    add_reach(counts)
 
 
 atexit.register(push_views)  # a worker that stops sends what it counted
