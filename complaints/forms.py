@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from humas.forms import HumanCheckMixin, new_stamp  # noqa: F401 (new_stamp: the tests build forms)
+from humas.forms import FixedChoiceField, HumanCheckMixin, new_stamp  # noqa: F401 (new_stamp: the tests build forms)
 from humas.models import Unit
 
 from .intake import ComplaintInput
@@ -64,18 +64,21 @@ def normalise_phone(raw: str) -> str:
 
 
 class ComplaintForm(forms.Form):
-    kind = forms.ChoiceField(
+    kind = FixedChoiceField(
         label=_("What do you want to send?"), choices=Kind.choices, initial=Kind.COMPLAINT, widget=forms.RadioSelect
     )
     unit = forms.ModelChoiceField(
         label=_("Which unit is it about?"),
-        queryset=Unit.objects.none(),
+        queryset=Unit.objects.active().order_by("name"),
         required=False,
         empty_label=_("I don't know — the humas office will pass it on"),
         to_field_name="slug",
     )
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.none(), required=False, empty_label=_("— choose if one fits —")
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True, unit__is_active=True),
+        required=False,
+        empty_label=_("— choose if one fits —"),
     )
     title = forms.CharField(
         label=_("Title"),
@@ -94,7 +97,7 @@ class ComplaintForm(forms.Form):
         label=_("Date of the incident"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
-    identity_mode = forms.ChoiceField(
+    identity_mode = FixedChoiceField(
         label=_("Your identity"),
         choices=[
             (
@@ -123,7 +126,7 @@ class ComplaintForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
-    visibility = forms.ChoiceField(
+    visibility = FixedChoiceField(
         label=_("Who may read the report?"),
         choices=[
             (
@@ -147,11 +150,6 @@ class ComplaintForm(forms.Form):
         required=False,
         help_text=_("Up to 5 files: photos (JPEG, PNG, WebP) or PDF, at most 10 MB each. Location data is removed."),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.active().order_by("name")
-        self.fields["category"].queryset = Category.objects.filter(is_active=True, unit__is_active=True)
 
     def prepare_display(self) -> None:
         """For the web page only: categories grouped by unit, each option tagged with its unit for the script.

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from humas import dates
+from humas import dates, sql
 from humas.models import TimeZone, Unit
 
 from .models import Channel, Complaint, DailyCount, Kind, Status
@@ -26,21 +26,26 @@ def _day(complaint: Complaint, unit: Unit | None = None):
     return complaint.created_at.astimezone(ZoneInfo(unit.time_zone)).date()
 
 
-def _bump(*, day, unit_id: int, kind: str, channel: str, status: str, delta: int) -> None:
+def _bump_statement(*, day, unit_id: int, kind: str, channel: str, status: str, delta: int) -> sql.Statement:
     table = DailyCount._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (day, unit_id, kind, channel, status, count) VALUES (%s, %s, %s, %s, %s, %s)"  # noqa: S608
-            " ON CONFLICT (day, unit_id, kind, channel, status) DO UPDATE SET count = "
-            f"{table}.count + EXCLUDED.count",
-            [day, unit_id, kind, channel, status, delta],
-        )
+    return sql.Statement(
+        f"INSERT INTO {table} (day, unit_id, kind, channel, status, count) VALUES (%s, %s, %s, %s, %s, %s)"  # noqa: S608
+        " ON CONFLICT (day, unit_id, kind, channel, status) DO UPDATE SET count = "
+        f"{table}.count + EXCLUDED.count",
+        [day, unit_id, kind, channel, status, delta],
+    )
 
 
-def count_new(complaint: Complaint) -> None:
-    """A report was filed (call inside the intake transaction)."""
-    _bump(day=_day(complaint), unit_id=complaint.unit_id, kind=complaint.kind, channel=complaint.channel,
-          status=complaint.status, delta=1)  # fmt: skip
+def _bump(**counts) -> None:
+    sql.run([_bump_statement(**counts)])
+
+
+def new_report(complaint: Complaint) -> list[sql.Statement]:
+    """The summary updates for a report being filed, for the intake to send with its own rows."""
+    return [
+        _bump_statement(day=_day(complaint), unit_id=complaint.unit_id, kind=complaint.kind,
+                        channel=complaint.channel, status=complaint.status, delta=1)
+    ]  # fmt: skip
 
 
 def count_status(complaint: Complaint, old_status: str, new_status: str) -> None:

@@ -15,6 +15,17 @@ STAMP_SALT = "complaints.form-started"  # the name it had when only the complain
 STAMP_MAX_AGE = 60 * 60 * 24  # a form may stay open for a day
 
 
+class FixedChoiceField(forms.ChoiceField):
+    """A ChoiceField whose choices are fixed in code. Django deep-copies every field's choices for each form
+    it builds, lazy labels and all, which costs more than validating the rest of a complaint; these choices
+    are never changed per form, so the copies share them (widget, validators and messages are still copied)."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
+
+
 def new_stamp() -> str:
     return signing.TimestampSigner(salt=STAMP_SALT).sign(str(int(time.time())))
 

@@ -12,10 +12,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from . import sql
 from .models import OutboxEmail
 
 log = logging.getLogger(__name__)
@@ -47,21 +48,28 @@ def register(template: str, builder: Callable[[dict], dict]) -> None:
 def enqueue(*, key: str, to: str, template: str, context: dict, language: str | None = None) -> int:
     """Store the message (once per key) and send it after the surrounding transaction commits. `context`
     must be JSON (ids, not objects). Returns the row's id."""
+    return enqueue_with([], key=key, to=to, template=template, context=context, language=language)
+
+
+def enqueue_with(
+    statements: list[sql.Statement], *, key: str, to: str, template: str, context: dict, language: str | None = None
+) -> int:
+    """`enqueue`, after running `statements` in the same round trip (humas.sql.run): the caller's rows and
+    the message are written together or not at all."""
     now = timezone.now()
     table = OutboxEmail._meta.db_table
-    # one round trip, no savepoint: a key seen before inserts nothing and returns no row
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (key, \"to\", template, context, language, subject, status, attempts,"  # noqa: S608
-            " last_error, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, '', %s, 0, '', %s, %s)"
-            " ON CONFLICT (key) DO NOTHING RETURNING id",
-            [key, to, template, json.dumps(context), language or settings.LANGUAGE_CODE,
-             OutboxEmail.Status.PENDING, now, now],
-        )  # fmt: skip
-        row = cursor.fetchone()
-    if row is None:
+    # no savepoint: a key seen before inserts nothing and returns no row
+    store = sql.Statement(
+        f"INSERT INTO {table} (key, \"to\", template, context, language, subject, status, attempts,"  # noqa: S608
+        " last_error, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, '', %s, 0, '', %s, %s)"
+        " ON CONFLICT (key) DO NOTHING RETURNING id",
+        [key, to, template, json.dumps(context), language or settings.LANGUAGE_CODE,
+         OutboxEmail.Status.PENDING, now, now],
+    )  # fmt: skip
+    rows = sql.run([*statements, store])
+    if not rows:
         return OutboxEmail.objects.values_list("pk", flat=True).get(key=key)  # queued before: once per key
-    message_id = row[0]
+    message_id = rows[0][0]
     transaction.on_commit(lambda: _hand_to_broker(message_id))
     return message_id
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 
 
 def _key(scope: str, ident: str) -> str:
@@ -16,6 +17,14 @@ def _key(scope: str, ident: str) -> str:
 def hit(scope: str, ident: str, *, limit: int, window: int) -> bool:
     """Count one attempt; False once more than `limit` attempts fell in the current `window` seconds."""
     key = _key(scope, ident)
+    if isinstance(cache, RedisCache):
+        # one round trip: start the window if there is none, then count
+        client = cache._cache.get_client(write=True)
+        redis_key = cache.make_and_validate_key(key)
+        with client.pipeline(transaction=False) as pipe:
+            pipe.set(redis_key, 0, ex=window, nx=True)
+            pipe.incr(redis_key)
+            return pipe.execute()[1] <= limit
     if cache.add(key, 1, timeout=window):
         return True
     try:

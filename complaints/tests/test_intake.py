@@ -134,14 +134,21 @@ def test_a_bad_file_saves_nothing_at_all(unit_tree, settings, tmp_path):
 def test_files_written_before_a_failure_are_removed(unit_tree, settings, tmp_path, monkeypatch):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
 
-    def explode(*args, **kwargs):
-        raise RuntimeError("database went away")
+    saves = []
+    real_save = Attachment.save
 
-    monkeypatch.setattr(intake, "send_receipt", explode)
+    def explode(self, *args, **kwargs):  # the second attachment's row fails after its file was written
+        saves.append(self)
+        if len(saves) == 2:
+            raise RuntimeError("database went away")
+        real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Attachment, "save", explode)
     with pytest.raises(RuntimeError):
         intake.submit_complaint(data=make_input(unit_tree["kanwil"]), files=[photo(), photo("b.png")])
+    assert len(saves) == 2  # files were written before the failure…
     assert Complaint.objects.count() == 0
-    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # …and are gone
 
 
 # --- attachments ------------------------------------------------------------------------------------------------
