@@ -57,10 +57,11 @@ def _clean_cache():
     from django.conf import settings
     from django.core.cache import cache
 
-    from humas import dates
+    from humas import dates, units
 
     def wipe():
-        dates.forget_leave_days()  # a rolled-back test's collective-leave days fire no signal
+        dates.forget_leave_days()  # a rolled-back test's rows fire no signal
+        units.forget_active_units()
         if "RedisCache" in settings.CACHES["default"]["BACKEND"]:
             client = cache._cache.get_client(write=True)
             prefix = settings.CACHES["default"].get("KEY_PREFIX", "")

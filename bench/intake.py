@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import Gunicorn, bench_env, fresh_database, load, manage
 
-DATABASE = "humas_bench"
+DATABASE = os.environ.get("BENCH_DATABASE", "humas_bench")  # its own name when benchmarks run side by side
 
 
 def main() -> int:

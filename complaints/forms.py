@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from humas.forms import FixedChoiceField, HumanCheckMixin, new_stamp  # noqa: F401 (new_stamp: the tests build forms)
 from humas.models import Unit
+from humas.units import active_unit
 
 from .intake import ComplaintInput
 from .models import Category, IdentityMode, Kind, Visibility
@@ -31,6 +32,18 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
+
+
+class UnitField(forms.ModelChoiceField):
+    """The unit, by slug, from the per-process table of active units (humas.units.active_unit); a slug not
+    in it is looked up in the database as usual."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            unit = active_unit(str(value))
+            if unit is not None:
+                return unit
+        return super().to_python(value)
 
 
 class CategorySelect(forms.Select):
@@ -67,7 +80,7 @@ class ComplaintForm(forms.Form):
     kind = FixedChoiceField(
         label=_("What do you want to send?"), choices=Kind.choices, initial=Kind.COMPLAINT, widget=forms.RadioSelect
     )
-    unit = forms.ModelChoiceField(
+    unit = UnitField(
         label=_("Which unit is it about?"),
         queryset=Unit.objects.active().order_by("name"),
         required=False,

@@ -7,7 +7,6 @@ Indonesian abbreviation. Working days skip Saturdays, Sundays, Indonesia's natio
 
 from __future__ import annotations
 
-import time as time_module
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -15,6 +14,8 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 from django.utils import timezone, translation
+
+from .cache import ProcessCache
 
 ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
@@ -87,26 +88,17 @@ def holiday_names(start: date, end: date, *, language: str | None = None) -> dic
     return {d: name for d, name in sorted(found.items()) if start <= d <= end}
 
 
+def _load_leave_days() -> frozenset[date]:
+    from .models import CollectiveLeaveDay
+
+    return frozenset(CollectiveLeaveDay.objects.values_list("date", flat=True))
+
+
 # Collective-leave days are a few rows a year and are read on every deadline: each process keeps them for
-# a minute. Saving or deleting one in this process forgets them at once (humas.signals); other processes
-# see the change within LEAVE_DAYS_TTL seconds.
-LEAVE_DAYS_TTL = 60
-_leave_days: tuple[float, frozenset[date]] | None = None
-
-
-def leave_days() -> frozenset[date]:
-    global _leave_days
-    now = time_module.monotonic()
-    if _leave_days is None or now - _leave_days[0] > LEAVE_DAYS_TTL:
-        from .models import CollectiveLeaveDay
-
-        _leave_days = (now, frozenset(CollectiveLeaveDay.objects.values_list("date", flat=True)))
-    return _leave_days[1]
-
-
-def forget_leave_days() -> None:
-    global _leave_days
-    _leave_days = None
+# a minute; saving or deleting one forgets them at once in that process (humas.signals).
+_leave_days = ProcessCache(_load_leave_days)
+leave_days = _leave_days.get
+forget_leave_days = _leave_days.forget
 
 
 def closed_days(start: date, end: date) -> set[date]:

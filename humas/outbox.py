@@ -1,6 +1,9 @@
-"""The e-mail outbox. `enqueue` writes the message in the caller's transaction and, on commit, hands its id
-to a Celery task; when the broker cannot be reached the row simply waits for `sweep`, run periodically by
-beat. `deliver` sends one row at most once: it holds the row's lock while sending and skips locked rows."""
+"""The e-mail outbox. `enqueue` writes the message in the caller's transaction and, on commit, wakes the
+sender: a Celery task that sends every pending message (`send_pending`). Wake-ups are coalesced — the
+first message after the sender started publishes a task, later ones only ring a counter in Redis — so under
+load one task sends hundreds of messages instead of one task each. When the broker cannot be reached (or a
+wake-up is lost with a killed worker) the rows simply wait for `sweep`, run every minute by beat. `deliver`
+sends one row at most once: it holds the row's lock while sending and skips locked rows."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from . import sql
+from . import ratelimit, sql
 from .models import OutboxEmail
 
 log = logging.getLogger(__name__)
@@ -70,7 +73,7 @@ def enqueue_with(
     if not rows:
         return OutboxEmail.objects.values_list("pk", flat=True).get(key=key)  # queued before: once per key
     message_id = rows[0][0]
-    transaction.on_commit(lambda: _hand_to_broker(message_id))
+    transaction.on_commit(_wake_sender)
     return message_id
 
 
@@ -83,13 +86,50 @@ def render_message(message: OutboxEmail) -> EmailMultiAlternatives:
     return email
 
 
-def _hand_to_broker(message_id: int) -> None:
-    from .tasks import deliver_email_task
+# the doorbell: how many messages were stored since the sender last started. A wake-up task lost with a
+# killed worker leaves it rung; it expires after WAKE_WINDOW seconds and the sweep sends meanwhile.
+DOORBELL = ("outbox-wake", "sender")
+WAKE_WINDOW = 120
+
+
+def _wake_sender() -> None:
+    if ratelimit.count(*DOORBELL, window=WAKE_WINDOW) > 1:
+        return  # a sender is queued or at work and will find the message
+    from .tasks import send_pending_email_task
 
     try:
-        deliver_email_task.apply_async(args=[message_id], retry=False)
-    except Exception:  # the broker is down: the sweep sends it later
-        log.warning("outbox: broker unreachable, message %s waits for the sweep", message_id, exc_info=True)
+        send_pending_email_task.apply_async(retry=False)
+    except Exception:  # the broker is down: the sweep sends it later; the next message tries again
+        ratelimit.reset(*DOORBELL)
+        log.warning("outbox: broker unreachable, messages wait for the sweep", exc_info=True)
+
+
+def send_pending() -> int:
+    """The woken sender: answer the doorbell, then send every pending message that is due. A message
+    stored after the doorbell was answered rings it again and wakes another task. Returns the count sent."""
+    ratelimit.reset(*DOORBELL)
+    return _send_due(_due(timezone.now()))
+
+
+def _due(now):
+    return (
+        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING)
+        .exclude(next_attempt_at__gt=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _send_due(due, *, one_batch: bool = False) -> int:
+    """Deliver the ids of `due`, SWEEP_BATCH at a time (keyset: a row locked by another sender is skipped,
+    not met again). Returns the number sent."""
+    sent, last = 0, 0
+    while True:
+        batch = list(due.filter(pk__gt=last)[:SWEEP_BATCH])
+        sent += sum(1 for message_id in batch if deliver(message_id))
+        if one_batch or len(batch) < SWEEP_BATCH:
+            return sent
+        last = batch[-1]
 
 
 def deliver(message_id: int) -> bool:
@@ -124,12 +164,7 @@ def deliver(message_id: int) -> bool:
 
 
 def sweep(*, now=None) -> int:
-    """Send every pending message whose on-commit task did not (broker down, worker lost). Returns the count."""
+    """Send pending messages that no woken sender did (broker down, worker lost): those older than
+    SWEEP_GRACE, at most SWEEP_BATCH a run. Returns the count."""
     now = now or timezone.now()
-    due = (
-        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING, created_at__lte=now - SWEEP_GRACE)
-        .exclude(next_attempt_at__gt=now)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
-    )
-    return sum(1 for message_id in list(due) if deliver(message_id))
+    return _send_due(_due(now).filter(created_at__lte=now - SWEEP_GRACE), one_batch=True)

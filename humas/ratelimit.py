@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 
 
@@ -14,25 +14,30 @@ def _key(scope: str, ident: str) -> str:
     return f"rl:{scope}:{digest}"
 
 
-def hit(scope: str, ident: str, *, limit: int, window: int) -> bool:
-    """Count one attempt; False once more than `limit` attempts fell in the current `window` seconds."""
+def count(scope: str, ident: str, *, window: int) -> int:
+    """Count one event; returns how many fell in the current `window` seconds (the first starts it)."""
     key = _key(scope, ident)
-    if isinstance(cache, RedisCache):
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
         # one round trip: start the window if there is none, then count
-        client = cache._cache.get_client(write=True)
-        redis_key = cache.make_and_validate_key(key)
+        client = backend._cache.get_client(write=True)
+        redis_key = backend.make_and_validate_key(key)
         with client.pipeline(transaction=False) as pipe:
             pipe.set(redis_key, 0, ex=window, nx=True)
             pipe.incr(redis_key)
-            return pipe.execute()[1] <= limit
+            return pipe.execute()[1]
     if cache.add(key, 1, timeout=window):
-        return True
+        return 1
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=window)
-        return True
-    return count <= limit
+        return 1
+
+
+def hit(scope: str, ident: str, *, limit: int, window: int) -> bool:
+    """Count one attempt; False once more than `limit` attempts fell in the current `window` seconds."""
+    return count(scope, ident, window=window) <= limit
 
 
 def reset(scope: str, ident: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
 
 @dataclass
@@ -55,19 +55,24 @@ def draw_ids(*objs: models.Model) -> None:
             obj.pk = pk
 
 
+@cache
+def _columns(model: type[models.Model], with_pk: bool) -> tuple[str, tuple[models.Field, ...]]:
+    """The INSERT's head and the fields it writes, per model (built once per process)."""
+    ops = connections[DEFAULT_DB_ALIAS].ops
+    written = tuple(f for f in model._meta.local_concrete_fields if with_pk or not f.primary_key)
+    columns = ", ".join(ops.quote_name(f.column) for f in written)
+    placeholders = ", ".join(["%s"] * len(written))
+    return f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({placeholders})", written  # noqa: S608
+
+
 def _built(statement: Statement) -> tuple[str, list]:
     obj = statement.obj
     if obj is None:
         return statement.sql, statement.params
     obj._prepare_related_fields_for_save(operation_name="save")
-    columns, params = [], []
-    for model_field in obj._meta.local_concrete_fields:
-        if model_field.primary_key and getattr(obj, model_field.attname) is None:
-            continue
-        columns.append(connection.ops.quote_name(model_field.column))
-        params.append(model_field.get_db_prep_save(getattr(obj, model_field.attname), connection=connection))
-    placeholders = ", ".join(["%s"] * len(columns))
-    return f"INSERT INTO {obj._meta.db_table} ({', '.join(columns)}) VALUES ({placeholders})", params  # noqa: S608
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each read through the proxy costs
+    head, written = _columns(type(obj), obj.pk is not None)
+    return head, [f.get_db_prep_save(getattr(obj, f.attname), connection=db) for f in written]
 
 
 def run(statements: list[Statement]) -> list[tuple]:

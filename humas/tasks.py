@@ -14,10 +14,10 @@ def clear_expired_sessions_task() -> int:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def deliver_email_task(message_id: int) -> bool:
+def send_pending_email_task() -> int:
     from . import outbox
 
-    return outbox.deliver(message_id)
+    return outbox.send_pending()
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import access
+from .cache import ProcessCache
 from .context_processors import forget_site_identity
 from .errors import Refused
 from .models import Unit
 from .uploads import clean_image
 
 CONTACT_FIELDS = ("address", "email", "phone")
+
+# Active units by slug, read by every report filed (the unit field): each process keeps them for a minute
+# and forgets them when a unit is saved or deleted (humas.signals). A slug not found here is looked up in
+# the database, so a unit made a moment ago in another process is accepted at once.
+_active_units = ProcessCache(lambda: {unit.slug: unit for unit in Unit.objects.active()})
+forget_active_units = _active_units.forget
+
+
+def active_unit(slug: str) -> Unit | None:
+    unit = _active_units.get().get(slug)
+    return copy.copy(unit) if unit is not None else None  # callers may set attributes on their copy
 
 
 def check_parent(unit: Unit, parent: Unit | None) -> None:

@@ -7,6 +7,7 @@ from django.test import Client
 
 from complaints import workflow
 from complaints.models import Channel, Complaint, EventKind, Status
+from humas.models import Unit
 
 from .conftest import photo
 
@@ -119,3 +120,20 @@ def test_categories_are_listed_per_unit(client, categories):
 def test_the_schema_documents_the_complaint_endpoints(client):
     schema = client.get("/api/schema/").content.decode()
     assert "/api/v1/complaints/" in schema and "/api/v1/categories/" in schema
+
+
+@pytest.mark.django_db
+def test_the_unit_table_kept_per_process_follows_unit_changes(client, unit_tree):
+    """Units are read from a per-process table (humas.units.active_unit); a change made here shows at once,
+    a unit made elsewhere is found in the database, and a deactivated one is refused."""
+    assert client.post("/api/v1/complaints/", VALID, content_type="application/json").status_code == 201
+    unit = unit_tree["satker"]
+    unit.is_active = False
+    unit.save()
+    response = client.post("/api/v1/complaints/", VALID, content_type="application/json")
+    assert response.status_code == 400 and "unit" in response.json()["errors"]
+    # a unit written without signals (as another process would) is found in the database
+    Unit.objects.bulk_create([Unit(name="Satker Baru", slug="satker-baru", parent=unit_tree["kanwil"])])
+    response = client.post("/api/v1/complaints/", {**VALID, "unit": "satker-baru"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert Complaint.objects.latest("pk").unit.slug == "satker-baru"
