@@ -9,6 +9,9 @@ complaints.recap.rebuild(), the same function a repair uses.
 
     .venv/bin/python bench/recap.py            # 10,000 then 1,000,000
     .venv/bin/python bench/recap.py --smoke    # 200 then 2,000, for CI
+
+The database is `humas_bench_recap` unless BENCH_RECAP_DATABASE names another (the test suite gives each
+checkout its own, so runs side by side do not drop each other's); Redis db 4 unless BENCH_RECAP_REDIS_URL.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import argparse
 import http.client
 import io
 import json
+import os
 import random
 import statistics
 import sys
@@ -28,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import Gunicorn, bench_env, fresh_database, manage
 
-DATABASE = "humas_bench_recap"
-REDIS_URL = "redis://127.0.0.1:6379/4"
+DATABASE = os.environ.get("BENCH_RECAP_DATABASE", "humas_bench_recap")
+REDIS_URL = os.environ.get("BENCH_RECAP_REDIS_URL", "redis://127.0.0.1:6379/4")
 CHUNK = 50_000
 
 COLUMNS = (
@@ -206,7 +210,7 @@ def main() -> int:
     env = bench_env(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
         REDIS_URL=REDIS_URL,
-        CACHE_KEY_PREFIX="humas-bench-recap",
+        CACHE_KEY_PREFIX=f"humas-bench-recap-{DATABASE}",
     )
     fresh_database(DATABASE)
     manage("migrate", "--noinput", "-v0", env=env)
