@@ -24,7 +24,7 @@ from humas.errors import Refused
 from humas.models import Unit
 from humas.uploads import MB, clean_image, clean_pdf, safe_display_name, sniff
 
-from . import recap, workflow
+from . import summaries, workflow
 from .models import (
     Attachment,
     AttachmentKind,
@@ -273,7 +273,7 @@ def _create(
         tracking_code=new_tracking_code(),
     )
     complaint.save(force_insert=True)
-    recap.count_new(complaint)
+    summaries.record_new(complaint)
     event = ComplaintEvent.objects.create(
         complaint=complaint, kind=EventKind.SUBMITTED, by_reporter=by is None, actor=by, to_status=Status.NEW
     )
