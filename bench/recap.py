@@ -4,11 +4,15 @@ requests one after another as the seeded humas admin, whose scope is every unit)
 (goal ≤ 2: the pages read the per-day summary counts, not every report).
 
 The complaints are loaded with PostgreSQL's COPY (psycopg2 copy_expert), spread over the past 365 days
-with statuses, channels and timestamps that age like real ones; the per-day counts are then rebuilt with
-complaints.recap.rebuild(), the same function a repair uses.
+with statuses, channels and timestamps that age like real ones (deadlines at 23:59:59 of a day in the unit's
+calendar, as humas.dates.deadline sets them); the summaries are then rebuilt with `manage.py rebuild_recap`,
+the same command a repair uses.
 
     .venv/bin/python bench/recap.py            # 10,000 then 1,000,000
     .venv/bin/python bench/recap.py --smoke    # 200 then 2,000, for CI
+
+The database is `humas_bench_recap` unless BENCH_RECAP_DATABASE names another (the test suite gives each
+checkout its own, so runs side by side do not drop each other's); Redis db 4 unless BENCH_RECAP_REDIS_URL.
 """
 
 from __future__ import annotations
@@ -17,19 +21,22 @@ import argparse
 import http.client
 import io
 import json
+import os
 import random
 import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from datetime import time as day_time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import Gunicorn, bench_env, fresh_database, manage
 
-DATABASE = "humas_bench_recap"
-REDIS_URL = "redis://127.0.0.1:6379/4"
+DATABASE = os.environ.get("BENCH_RECAP_DATABASE", "humas_bench_recap")
+REDIS_URL = os.environ.get("BENCH_RECAP_REDIS_URL", "redis://127.0.0.1:6379/4")
 CHUNK = 50_000
 
 COLUMNS = (
@@ -56,11 +63,17 @@ def _ts(value: datetime | None) -> str:
     return r"\N" if value is None else value.isoformat()
 
 
-def complaint_rows(rng: random.Random, unit_ids: list[int], start: int, count: int, now: datetime):
+def end_of_day(moment: datetime, zone: ZoneInfo) -> datetime:
+    """A deadline as the portal sets them: 23:59:59 of that day in the unit's calendar."""
+    return datetime.combine(moment.astimezone(zone).date(), day_time(23, 59, 59), tzinfo=zone)
+
+
+def complaint_rows(rng: random.Random, units: list[tuple[int, ZoneInfo]], start: int, count: int, now: datetime):
     """`count` rows in COPY text format, tracking codes from `start`."""
     for number in range(start, start + count):
         age = rng.random() * 365
         created = now - timedelta(days=age)
+        unit_id, zone = rng.choice(units)
         status = rng.choice(FRESH if age < 3 else MONTH if age < 30 else OLD)
         verified = resolved = closed = rated = first_response = None
         rating = None
@@ -73,11 +86,13 @@ def complaint_rows(rng: random.Random, unit_ids: list[int], start: int, count: i
             closed = min(resolved + timedelta(days=rng.uniform(0.5, 14)), now)
             if rng.random() < 0.6:
                 rating, rated = rng.randint(1, 5), closed
-        resolution_due = verified + timedelta(days=20) if verified else None
+        resolution_due = end_of_day(verified + timedelta(days=20), zone) if verified else None
+        verify_due = end_of_day(created + timedelta(days=4), zone)
+        response_due = end_of_day(created + timedelta(days=7), zone)
         values = (
-            _ts(created), _ts(created), f"B{number:011d}", rng.choice(KINDS), str(rng.choice(unit_ids)),
+            _ts(created), _ts(created), f"B{number:011d}", rng.choice(KINDS), str(unit_id),
             rng.choice(TITLES), "Uraian laporan untuk pengukuran.", "", rng.choice(CHANNELS), "", "", "",
-            "anonymous", "public", "id", status, _ts(created + timedelta(days=4)), _ts(created + timedelta(days=7)),
+            "anonymous", "public", "id", status, _ts(verify_due), _ts(response_due),
             _ts(resolution_due), _ts(resolved), _ts(closed), r"\N" if rating is None else str(rating), "",
             _ts(rated), "0", "spam" if status == "rejected" else "", _ts(verified), _ts(first_response),
         )  # fmt: skip
@@ -93,13 +108,13 @@ def copy_complaints(count: int, start: int, seed: int) -> float:
     rng = random.Random(seed)
     now = datetime.now(UTC)
     with conn, conn.cursor() as cursor:
-        cursor.execute("SELECT id FROM humas_unit ORDER BY id")
-        unit_ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT id, time_zone FROM humas_unit ORDER BY id")
+        units = [(unit_id, ZoneInfo(zone)) for unit_id, zone in cursor.fetchall()]
         sql = f"COPY complaints_complaint ({', '.join(COLUMNS)}) FROM STDIN"
         done = 0
         while done < count:
             size = min(CHUNK, count - done)
-            buffer = io.StringIO("".join(complaint_rows(rng, unit_ids, start + done, size, now)))
+            buffer = io.StringIO("".join(complaint_rows(rng, units, start + done, size, now)))
             cursor.copy_expert(sql, buffer)
             done += size
     conn.close()
@@ -112,19 +127,18 @@ def analyze() -> None:
     conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname=DATABASE)
     conn.autocommit = True
     with conn.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE complaints_complaint")
-        cursor.execute("VACUUM ANALYZE complaints_dailycount")
+        for table in ("complaint", "recapcount", "duecount", "handlingtime"):
+            cursor.execute(f"VACUUM ANALYZE complaints_{table}")
     conn.close()
 
 
-REBUILD = (
-    "import time\n"
+# after `manage.py rebuild_recap`: the summary rows, the reports they count (the daily totals) and the reports
+COUNTED = (
     "from django.db.models import Sum\n"
-    "from complaints import recap\n"
-    "from complaints.models import Complaint, DailyCount\n"
-    "t = time.perf_counter(); rows = recap.rebuild(); took = time.perf_counter() - t\n"
-    "total = DailyCount.objects.aggregate(n=Sum('count'))['n']\n"
-    "print(rows, total, Complaint.objects.count(), round(took, 2))\n"
+    "from complaints.models import Complaint, DueCount, HandlingTime, RecapCount\n"
+    "rows = RecapCount.objects.count() + DueCount.objects.count() + HandlingTime.objects.count()\n"
+    "total = RecapCount.objects.filter(grain='d', kind='', status='', channel='').aggregate(n=Sum('count'))['n']\n"
+    "print(rows, total, Complaint.objects.count())\n"
 )
 
 SESSION = (
@@ -206,7 +220,7 @@ def main() -> int:
     env = bench_env(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
         REDIS_URL=REDIS_URL,
-        CACHE_KEY_PREFIX="humas-bench-recap",
+        CACHE_KEY_PREFIX=f"humas-bench-recap-{DATABASE}",
     )
     fresh_database(DATABASE)
     manage("migrate", "--noinput", "-v0", env=env)
@@ -216,13 +230,16 @@ def main() -> int:
     name, key = manage("shell", "-c", SESSION, env=env).strip().splitlines()[-1].split()
     cookie = f"{name}={key}"
 
-    results: dict[str, list] = {"sizes": [], "load_seconds": [], "rebuild_seconds": [], "dailycount_rows": []}
+    results: dict[str, list] = {"sizes": [], "load_seconds": [], "rebuild_seconds": [], "summary_rows": []}
     ok = True
     loaded = 0
     for size in (args.small, args.large):
         took = copy_complaints(size - loaded, loaded, seed=size)
         loaded = size
-        rows, total, stored, rebuild_took = manage("shell", "-c", REBUILD, env=env).strip().splitlines()[-1].split()
+        began = time.perf_counter()
+        manage("rebuild_recap", env=env)
+        rebuild_took = time.perf_counter() - began
+        rows, total, stored = manage("shell", "-c", COUNTED, env=env).strip().splitlines()[-1].split()
         analyze()
         counts_match = int(total) == int(stored) == size
         ok &= counts_match
@@ -230,14 +247,14 @@ def main() -> int:
         ok &= all(set(seen) == {200} for seen in statuses.values())
         results["sizes"].append(size)
         results["load_seconds"].append(round(took, 1))
-        results["rebuild_seconds"].append(float(rebuild_took))
-        results["dailycount_rows"].append(int(rows))
+        results["rebuild_seconds"].append(round(rebuild_took, 1))
+        results["summary_rows"].append(int(rows))
         results.setdefault("counts_match", []).append(counts_match)
         results.setdefault("statuses", []).append({name: sorted(seen) for name, seen in statuses.items()})
         for page, ms in times.items():
             results.setdefault(f"{page}_ms", []).append(ms)
         print(f"{size:>9,} complaints: COPY {took:6.1f} s, rebuild {float(rebuild_took):5.1f} s, "
-              f"{int(rows):,} per-day rows, counts {'match' if counts_match else 'DIFFER'}")  # fmt: skip
+              f"{int(rows):,} summary rows, counts {'match' if counts_match else 'DIFFER'}")  # fmt: skip
         for page, ms in times.items():
             print(f"    {page:<20} {ms:8.2f} ms per request")
 

@@ -1,21 +1,20 @@
 """The monitoring dashboard's numbers (selectors, read only) for a set of units.
 
-Every figure comes from a query whose cost does not grow with the number of reports filed: status counts
-and "new today" add up the per-day summary (DailyCount); overdue and due-soon count the open reports
-through the queue index (unit, status); the month's medians, SLA shares and ratings read the reports
-verified or resolved this month through the (unit, verified_at) and (unit, resolved_at) indexes. The
-indexes carry the columns these queries read, so PostgreSQL answers them from the index alone.
+Every figure adds up summary rows kept current by complaints.summaries, never the reports themselves, so
+its cost does not grow with the number of reports: status counts add up the month rows of RecapCount and
+"new today" today's total; overdue and due-soon add up DueCount (open reports per next deadline) before now
+and up to the end of the next working day; the month's medians, on-time shares and ratings come from this
+month's HandlingTime buckets. The medians are read from buckets of whole minutes under an hour and whole
+hours above it (see `median_of`), so they are exact to the minute below an hour and to the hour above.
 """
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection
-from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,16 +22,7 @@ from humas import dates
 from humas.models import Unit
 
 from . import sla
-from .models import OPEN_STATUSES, Complaint, DailyCount, Status
-
-
-class Median(Aggregate):
-    """PostgreSQL's percentile_cont(0.5), which also takes intervals."""
-
-    function = "PERCENTILE_CONT"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DurationField()
+from .models import OPEN_STATUSES, DueCount, Grain, HandlingTime, Metric, RecapCount, Status
 
 
 @dataclass
@@ -62,6 +52,14 @@ class Summary:
         return format_span(self.median_resolve)
 
     @property
+    def median_verify_to_the_hour(self) -> bool:
+        return to_the_hour(self.median_verify)
+
+    @property
+    def median_resolve_to_the_hour(self) -> bool:
+        return to_the_hour(self.median_resolve)
+
+    @property
     def verify_on_time_percent(self) -> float | None:
         return _percent(self.verified_on_time, self.verified_this_month)
 
@@ -82,35 +80,46 @@ def month_bounds(now: datetime) -> tuple[datetime, datetime]:
     return start, following
 
 
-def _duration(field: str) -> ExpressionWrapper:
-    return ExpressionWrapper(F(field) - F("created_at"), output_field=DurationField())
+def median_of(buckets: list[tuple[int, int]]) -> timedelta | None:
+    """The median (PostgreSQL's percentile_cont(0.5): the middle value, or the mean of the two middle ones)
+    of durations given as (bucket in minutes, how many). Each duration counts as its bucket's lower end:
+    exact to the minute under an hour, rounded down to the hour from an hour on."""
+    ordered = sorted((minutes, n) for minutes, n in buckets if n > 0)
+    total = sum(n for _minutes, n in ordered)
+    if not total:
+        return None
+
+    def nth(index: int) -> int:
+        seen = 0
+        for minutes, n in ordered:
+            seen += n
+            if index < seen:
+                return minutes
+        raise AssertionError("unreachable")
+
+    return timedelta(minutes=(nth((total - 1) // 2) + nth(total // 2)) / 2)
 
 
-def _month_figures(scoped, field: str, due_field: str, start: datetime, end: datetime, *, ratings: bool = False):
-    done = scoped.filter(**{f"{field}__gte": start, f"{field}__lt": end})
-    # COUNT(unit_id), not COUNT(id): every column read is in the index, so PostgreSQL scans the index alone
-    aggregates = {"n": Count("unit"), "on_time": Count("unit", filter=Q(**{f"{field}__lte": F(due_field)}))}
-    if ratings:
-        aggregates.update(rated=Count("rating"), rating=Avg("rating"))
-    if connection.vendor == "postgresql":
-        return done.aggregate(**aggregates, median=Median(_duration(field)))
-    # the embedded SQLite mode has no percentile_cont; its data is small
-    figures = done.aggregate(**aggregates)
-    spans = [d for d in done.annotate(span=_duration(field)).values_list("span", flat=True) if d is not None]
-    figures["median"] = statistics.median(spans) if spans else None
-    return figures
+def to_the_hour(value: timedelta | None) -> bool:
+    """Whether a median read from the buckets may be off by up to an hour (it is an hour or more)."""
+    return value is not None and value >= timedelta(hours=1)
 
 
 def summary(units: list[Unit], now: datetime | None = None) -> Summary:
     """The dashboard for `units` (each counted on its own: pass a unit and its sub-units to include them).
-    Five queries (six when the collective-leave days are not cached), whatever the number of reports."""
+    Four queries (five when the collective-leave days are not cached), whatever the number of reports."""
     now = now or timezone.now()
     unit_ids = [u.pk for u in units]
 
     by_status = dict.fromkeys(Status, 0)
-    for row in (
-        DailyCount.objects.filter(unit_id__in=unit_ids).values("status").annotate(n=Sum("count")).order_by("status")
-    ):
+    per_status = (
+        RecapCount.objects.filter(unit_id__in=unit_ids, grain=Grain.MONTH, channel="")
+        .exclude(kind="")
+        .values("status")
+        .annotate(n=Sum("count"))
+        .order_by("status")
+    )
+    for row in per_status:
         by_status[Status(row["status"])] = row["n"] or 0
 
     # "today" is each unit's own calendar day
@@ -119,19 +128,32 @@ def summary(units: list[Unit], now: datetime | None = None) -> Summary:
         by_zone[unit.time_zone].append(unit.pk)
     today_q = Q(pk__in=[])
     for zone_name, ids in by_zone.items():
-        today_q |= Q(unit_id__in=ids, day=dates.to_local(now, zone_name).date())
-    new_today = (DailyCount.objects.filter(today_q).aggregate(n=Sum("count"))["n"] or 0) if by_zone else 0
+        today_q |= Q(unit_id__in=ids, start=dates.to_local(now, zone_name).date())
+    new_today = 0
+    if by_zone:
+        today = RecapCount.objects.filter(today_q, grain=Grain.DAY, kind="", status="", channel="")
+        new_today = today.aggregate(n=Sum("count"))["n"] or 0
 
-    # status__in matches the partial index complaint_open_due_idx: open reports only, read from the index
-    open_reports = Complaint.objects.filter(unit_id__in=unit_ids, status__in=OPEN_STATUSES)
-    due = open_reports.aggregate(
-        overdue=Count("unit", filter=sla.overdue_q(now)), soon=Count("unit", filter=sla.due_soon_q(now))
+    # open reports per next deadline: overdue before now, due soon from now to the end of the next working day
+    limit = sla.soon_limit(now)
+    due = DueCount.objects.filter(unit_id__in=unit_ids, due_at__lte=limit).aggregate(
+        overdue=Sum("count", filter=Q(due_at__lt=now)), soon=Sum("count", filter=Q(due_at__gte=now))
     )
 
-    start, end = month_bounds(now)
-    scoped = Complaint.objects.filter(unit_id__in=unit_ids)
-    verify = _month_figures(scoped, "verified_at", "verification_due_at", start, end)
-    resolve = _month_figures(scoped, "resolved_at", "resolution_due_at", start, end, ratings=True)
+    start, _end = month_bounds(now)
+    month = {metric: {"n": 0, "on_time": 0, "rated": 0, "rating_sum": 0, "buckets": []} for metric in Metric}
+    this_month = (
+        HandlingTime.objects.filter(unit_id__in=unit_ids, month=start.date())
+        .values("metric", "bucket")
+        .annotate(n=Sum("count"), on_time=Sum("on_time"), rated=Sum("rated"), rating_sum=Sum("rating_sum"))
+        .order_by()
+    )
+    for row in this_month:
+        figures = month[Metric(row["metric"])]
+        for key in ("n", "on_time", "rated", "rating_sum"):
+            figures[key] += row[key] or 0
+        figures["buckets"].append((row["bucket"], row["n"] or 0))
+    verify, resolve = month[Metric.VERIFY], month[Metric.RESOLVE]
 
     return Summary(
         now=now,
@@ -139,16 +161,16 @@ def summary(units: list[Unit], now: datetime | None = None) -> Summary:
         status_counts=[(s.value, s.label, by_status[s]) for s in Status],
         open_total=sum(by_status[s] for s in OPEN_STATUSES),
         new_today=new_today,
-        overdue=due["overdue"],
-        due_soon=due["soon"],
+        overdue=due["overdue"] or 0,
+        due_soon=due["soon"] or 0,
         verified_this_month=verify["n"],
         verified_on_time=verify["on_time"],
-        median_verify=verify["median"],
+        median_verify=median_of(verify["buckets"]),
         resolved_this_month=resolve["n"],
         resolved_on_time=resolve["on_time"],
-        median_resolve=resolve["median"],
+        median_resolve=median_of(resolve["buckets"]),
         rated=resolve["rated"],
-        average_rating=round(resolve["rating"], 2) if resolve["rating"] is not None else None,
+        average_rating=round(resolve["rating_sum"] / resolve["rated"], 2) if resolve["rated"] else None,
     )
 
 

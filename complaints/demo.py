@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from . import intake, recap, workflow
+from . import intake, summaries, workflow
 from .models import Category, Channel, Complaint, ComplaintEvent, EventKind, IdentityMode, Kind, Status, Visibility
 
 CATEGORIES = [
@@ -131,5 +131,5 @@ def seed(*, stdout, units) -> None:
         )
         ComplaintEvent.objects.filter(complaint=complaint).update(created_at=when + timedelta(hours=2))
         created += 1
-    recap.rebuild()  # the reports were back-dated after filing: count them on their new days
+    summaries.rebuild()  # the reports were back-dated after filing: count them on their new days
     stdout.write(f"Demo complaints: {len(categories)} categories, {created} reports.")

@@ -24,7 +24,7 @@ from humas.errors import Refused
 from humas.models import Unit
 from humas.uploads import MB, clean_image, clean_pdf, safe_display_name, sniff
 
-from . import recap, workflow
+from . import summaries, workflow
 from .models import (
     Attachment,
     AttachmentKind,
@@ -284,7 +284,7 @@ def _create(
     if complaint.pk is None:  # no sequence to draw from (SQLite): the report goes first to learn its key
         sql.run(rows)
         rows = []
-    rows += [sql.insert(event), *recap.new_report(complaint)]
+    rows += [sql.insert(event), *summaries.new_report(complaint)]
     if complaint.reporter_email:
         send_receipt(complaint, with_rows=rows)
     else:

@@ -185,18 +185,7 @@ class Complaint(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "status", "-created_at"], name="complaint_queue_idx"),
             models.Index(fields=["visibility", "status", "-created_at"], name="complaint_board_idx"),
-            # the dashboard's figures of the month (reports verified / resolved since the 1st) and its overdue
-            # and due-soon counts of open reports, each read by an index-only scan
-            models.Index(
-                fields=["unit", "verified_at"],
-                include=["created_at", "verification_due_at"],
-                name="complaint_unit_verified_idx",
-            ),
-            models.Index(
-                fields=["unit", "resolved_at"],
-                include=["created_at", "resolution_due_at", "rating"],
-                name="complaint_unit_resolved_idx",
-            ),
+            # the queue's and the digest's overdue and due-soon filters over open reports, from the index alone
             models.Index(
                 fields=["unit", "status"],
                 include=["verification_due_at", "response_due_at", "resolution_due_at", "first_response_at"],
@@ -332,28 +321,95 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class DailyCount(models.Model):
-    """How many reports filed on `day` (in the unit's calendar) for a unit, kind and channel are now in each
-    status. Kept up to date by the intake and workflow services in the same transaction as the change, so
-    the recap and the dashboard add up a few hundred rows instead of scanning every complaint."""
+class Grain(models.TextChoices):
+    DAY = "d", _("day")
+    MONTH = "m", _("month")
 
-    day = models.DateField(_("day"))
+
+class RecapCount(models.Model):
+    """How many reports filed in a day or a calendar month (`start` is that day or the month's first day, in
+    the unit's own calendar) a unit has, in three facets kept side by side:
+
+    - per kind and current status: `kind` and `status` set, `channel` blank;
+    - per channel: `channel` set, `kind` and `status` blank;
+    - the total: all three blank (kept per day only, for the weekly line and "new today").
+
+    Kept up to date by complaints.summaries in the same transaction as every filing, status change and
+    forwarding, so the recap and the dashboard add up a few hundred rows instead of scanning the reports:
+    a year's recap reads twelve month rows per unit and facet value, not 365 day rows."""
+
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE)
-    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    grain = models.CharField(_("grain"), max_length=1, choices=Grain.choices)
+    start = models.DateField(_("first day"))
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
     count = models.IntegerField(_("count"), default=0)
 
     class Meta:
-        verbose_name = _("daily count")
-        verbose_name_plural = _("daily counts")
+        verbose_name = _("recap count")
+        verbose_name_plural = _("recap counts")
+        # its index also serves the readers: (unit, grain, start) ranges. Upserts need it on SQLite too, so no
+        # covering INCLUDE (SQLite would drop the whole constraint)
         constraints = [
-            models.UniqueConstraint(fields=["day", "unit", "kind", "channel", "status"], name="daily_count_unique")
-        ]
-        # covering: the recap and the dashboard add up rows by an index-only scan
-        indexes = [
-            models.Index(fields=["unit", "day"], include=["kind", "status", "count"], name="daily_count_unit_day_cover")
+            models.UniqueConstraint(
+                fields=["unit", "grain", "start", "kind", "status", "channel"], name="recap_count_unique"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.unit_id} {self.kind} {self.status}: {self.count}"
+        return f"{self.grain} {self.start} {self.unit_id} {self.kind}/{self.status}/{self.channel}: {self.count}"
+
+
+class DueCount(models.Model):
+    """How many open reports of a unit have their next deadline (`sla.current_due`: verification for a new
+    report, the earlier of first answer and resolution while handled, none while waiting for the reporter) at
+    `due_at`. Deadlines fall at 23:59:59 of a working day in the unit's calendar, so a unit has one row per
+    day with deadlines; "overdue" and "due soon" add up the rows before now and up to the next working day.
+    Kept up to date by complaints.summaries whenever a report enters or leaves a state or a deadline moves."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE)
+    due_at = models.DateTimeField(_("due at"))
+    count = models.IntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("open deadline count")
+        verbose_name_plural = _("open deadline counts")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "due_at"], name="due_count_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.due_at:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class Metric(models.TextChoices):
+    VERIFY = "verify", _("time to verify")
+    RESOLVE = "resolve", _("time to resolve")
+
+
+class HandlingTime(models.Model):
+    """The reports of a unit verified (or resolved) in a calendar month of the site's time zone, per bucket
+    of the time taken since filing: `bucket` is that time in whole minutes under an hour and in whole hours
+    (as minutes) from an hour on, so medians are exact to the minute below an hour and to the hour above.
+    `on_time` counts those done by their deadline; `rated` and `rating_sum` the ratings of resolved ones.
+    Kept up to date by complaints.summaries; the dashboard reads this month's rows."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE)
+    month = models.DateField(_("month"))
+    metric = models.CharField(_("metric"), max_length=8, choices=Metric.choices)
+    bucket = models.IntegerField(_("minutes (bucket)"))
+    count = models.IntegerField(_("count"), default=0)
+    on_time = models.IntegerField(_("on time"), default=0)
+    rated = models.IntegerField(_("rated"), default=0)
+    rating_sum = models.IntegerField(_("sum of ratings"), default=0)
+
+    class Meta:
+        verbose_name = _("handling time")
+        verbose_name_plural = _("handling times")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month", "metric", "bucket"], name="handling_time_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.unit_id} {self.metric} {self.bucket} min: {self.count}"

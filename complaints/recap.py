@@ -1,97 +1,23 @@
-"""Recap (rekapitulasi): per-day summary counts kept up to date by the services, and the queries that read
-them. A report is counted on the day it was filed, in its unit's calendar, under its current status."""
+"""Recap (rekapitulasi): the queries that read the summary counts (RecapCount, kept current by
+complaints.summaries). A report is counted on the day it was filed, in its unit's calendar, under its
+current status."""
 
 from __future__ import annotations
 
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from django.db import transaction
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models import Case, DateField, Q, Sum, When
+from django.db.models.functions import TruncWeek
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from humas import dates, sql
-from humas.models import TimeZone, Unit
+from humas import dates
+from humas.models import Unit
 
-from .models import Channel, Complaint, DailyCount, Kind, Status
-
-
-def _day(complaint: Complaint, unit: Unit | None = None):
-    unit = unit or complaint.unit
-    return complaint.created_at.astimezone(ZoneInfo(unit.time_zone)).date()
-
-
-def _bump_statement(*, day, unit_id: int, kind: str, channel: str, status: str, delta: int) -> sql.Statement:
-    table = DailyCount._meta.db_table
-    return sql.Statement(
-        f"INSERT INTO {table} (day, unit_id, kind, channel, status, count) VALUES (%s, %s, %s, %s, %s, %s)"  # noqa: S608
-        " ON CONFLICT (day, unit_id, kind, channel, status) DO UPDATE SET count = "
-        f"{table}.count + EXCLUDED.count",
-        [day, unit_id, kind, channel, status, delta],
-    )
-
-
-def _bump(**counts) -> None:
-    sql.run([_bump_statement(**counts)])
-
-
-def new_report(complaint: Complaint) -> list[sql.Statement]:
-    """The summary updates for a report being filed, for the intake to send with its own rows."""
-    return [
-        _bump_statement(day=_day(complaint), unit_id=complaint.unit_id, kind=complaint.kind,
-                        channel=complaint.channel, status=complaint.status, delta=1)
-    ]  # fmt: skip
-
-
-def count_status(complaint: Complaint, old_status: str, new_status: str) -> None:
-    """A report moved from one status to another (call inside the workflow transaction)."""
-    if old_status == new_status:
-        return
-    day = _day(complaint)
-    common = {"day": day, "unit_id": complaint.unit_id, "kind": complaint.kind, "channel": complaint.channel}
-    _bump(**common, status=old_status, delta=-1)
-    _bump(**common, status=new_status, delta=1)
-
-
-def count_unit(complaint: Complaint, old_unit: Unit, new_unit: Unit) -> None:
-    """A report was forwarded to another unit: it now counts for that unit (on its calendar's day)."""
-    common = {"kind": complaint.kind, "channel": complaint.channel, "status": complaint.status}
-    _bump(day=_day(complaint, old_unit), unit_id=old_unit.pk, **common, delta=-1)
-    _bump(day=_day(complaint, new_unit), unit_id=new_unit.pk, **common, delta=1)
-
-
-@transaction.atomic
-def rebuild() -> int:
-    """Recount everything from the complaints (after an import or a repair). Returns the number of rows."""
-    DailyCount.objects.all().delete()
-    rows = []
-    for zone in TimeZone.values:
-        grouped = (
-            Complaint.objects.filter(unit__time_zone=zone)
-            .annotate(day=TruncDate("created_at", tzinfo=ZoneInfo(zone)))
-            .values("day", "unit_id", "kind", "channel", "status")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        rows.extend(
-            DailyCount(
-                day=g["day"],
-                unit_id=g["unit_id"],
-                kind=g["kind"],
-                channel=g["channel"],
-                status=g["status"],
-                count=g["n"],
-            )
-            for g in grouped
-        )
-    DailyCount.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
-
+from .models import Channel, Grain, Kind, RecapCount, Status
 
 # --- reading: the recap table and the weekly series (selectors) -------------------------------------------
 
@@ -200,27 +126,63 @@ def tree_order(units: list[Unit]) -> list[Unit]:
     return ordered
 
 
+def whole_months(period: Period) -> tuple[list[date], list[tuple[date, date]]]:
+    """The first days of the calendar months that lie wholly inside `period`, and the spans of days left
+    over at its ends (none for a month, a quarter or a year)."""
+    months: list[date] = []
+    month = period.start.replace(day=1)
+    while month <= period.end:
+        last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        if month >= period.start and last <= period.end:
+            months.append(month)
+        month = last + timedelta(days=1)
+    if not months:
+        return [], [(period.start, period.end)]
+    edges = []
+    if period.start < months[0]:
+        edges.append((period.start, months[0] - timedelta(days=1)))
+    after = months[-1].replace(day=calendar.monthrange(months[-1].year, months[-1].month)[1])
+    if after < period.end:
+        edges.append((after + timedelta(days=1), period.end))
+    return months, edges
+
+
+def _summary_rows(unit_ids: list[int], period: Period):
+    """One query: the per kind × status and per channel counts (month rows for whole months, day rows for the
+    days at the ends) and the daily totals grouped by week, each from an index range of RecapCount."""
+    months, edges = whole_months(period)
+    totals = Q(kind="", status="", channel="")
+    wanted = Q(grain=Grain.DAY, start__gte=period.start, start__lte=period.end) & totals
+    if months:
+        wanted |= Q(grain=Grain.MONTH, start__gte=months[0], start__lte=months[-1]) & ~totals
+    for first, last in edges:
+        wanted |= Q(grain=Grain.DAY, start__gte=first, start__lte=last) & ~totals
+    week = Case(When(totals, then=TruncWeek("start")), default=None, output_field=DateField())
+    return (
+        RecapCount.objects.filter(wanted, unit_id__in=unit_ids)
+        .annotate(week=week)
+        .values("unit_id", "kind", "status", "channel", "week")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+
+
 def recap_for(units: list[Unit], period: Period) -> Recap:
     """The counts of `units` (each unit on its own, not including its sub-units) for the reports filed in
     `period`, per kind and current status, with unit and grand totals and the new reports per week.
-    One query over the per-day summary, whatever the number of reports."""
+    One query over the summary counts, whatever the number of reports."""
     unit_ids = [u.pk for u in units]
     found: dict[tuple[int, str, str], int] = defaultdict(int)
     weekly_found: dict[date, int] = defaultdict(int)
     channel_found: dict[tuple[int, str], int] = defaultdict(int)
-    # one pass over the period's summary rows (an index-only scan of daily_count_unit_day_cover), grouped
-    # by week as well so the weekly series needs no second query
-    grouped = (
-        DailyCount.objects.filter(unit_id__in=unit_ids, day__gte=period.start, day__lte=period.end)
-        .annotate(week=TruncWeek("day"))
-        .values("unit_id", "kind", "status", "week", "channel")
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
-    for row in grouped:
-        found[(row["unit_id"], row["kind"], row["status"])] += row["n"] or 0
-        weekly_found[row["week"]] += row["n"] or 0
-        channel_found[(row["unit_id"], row["channel"])] += row["n"] or 0
+    for row in _summary_rows(unit_ids, period):
+        if row["week"] is not None:
+            week = row["week"]  # inside CASE, TRUNC gives PostgreSQL's timestamp: the date is the week's Monday
+            weekly_found[week.date() if isinstance(week, datetime) else week] += row["n"] or 0
+        elif row["channel"]:
+            channel_found[(row["unit_id"], row["channel"])] += row["n"] or 0
+        else:
+            found[(row["unit_id"], row["kind"], row["status"])] += row["n"] or 0
 
     rows: list[RecapRow] = []
     totals = [0] * len(STATUS_ORDER)

@@ -16,7 +16,7 @@ from humas import access, outbox
 from humas.errors import Refused
 from humas.models import Unit
 
-from . import recap, sla
+from . import sla, summaries
 from .models import Complaint, ComplaintEvent, EventKind, RejectReason, Status
 
 S = Status
@@ -94,8 +94,12 @@ def allowed_actions(user: Any, complaint: Complaint) -> list[Action]:
 
 
 def locked(complaint: Complaint | int) -> Complaint:
+    """The report, locked for the rest of the transaction, with its share of the summaries noted so that
+    the change a service makes can be written to them (summaries.record_change)."""
     pk = complaint.pk if isinstance(complaint, Complaint) else complaint
-    return Complaint.objects.select_for_update(of=("self",)).select_related("unit", "category").get(pk=pk)
+    found = Complaint.objects.select_for_update(of=("self",)).select_related("unit", "category").get(pk=pk)
+    summaries.track(found)
+    return found
 
 
 def move(
@@ -128,7 +132,7 @@ def move(
     for field, value in changes.items():
         setattr(complaint, field, value)
     complaint.save(update_fields=["status", "resolved_at", "closed_at", "updated_at", *changes])
-    recap.count_status(complaint, from_status, to_status)
+    summaries.record_change(complaint)
     return _event(complaint, event_kind, actor, by_reporter, public_message, internal_note, from_status, to_status)
 
 
@@ -252,11 +256,10 @@ def forward(complaint, *, by, to_unit: Unit, note: str = "", request_id: str = "
         raise Refused(_("Choose an active unit to forward to."), code="bad_unit")
     if to_unit.pk == complaint.unit_id:
         raise Refused(_("The report is already with this unit."), code="same_unit")
-    old_unit = complaint.unit
-    recap.count_unit(complaint, old_unit, to_unit)
     complaint.unit = to_unit
     complaint.assigned_to = None
     complaint.save(update_fields=["unit", "assigned_to", "updated_at"])
+    summaries.record_change(complaint)
     event = _event(complaint, EventKind.FORWARDED, by, False,
                    _("Your report was forwarded to %(unit)s, which handles it from now on.") % {"unit": to_unit.name},
                    note.strip(), complaint.status, complaint.status, to_unit=to_unit)  # fmt: skip
@@ -291,6 +294,7 @@ def add_response(complaint, *, by, message: str, request_id: str = "") -> Compla
         changes["first_response_at"] = complaint.first_response_at
     if changes:
         complaint.save(update_fields=[*changes, "updated_at"])
+        summaries.record_change(complaint)  # the first-answer deadline no longer runs
     event = _event(complaint, EventKind.RESPONSE, by, False, text, "", complaint.status, complaint.status)
     return _finish(event, request_id=request_id)
 

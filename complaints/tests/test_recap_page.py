@@ -13,8 +13,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from complaints import recap
-from complaints.models import Complaint, DailyCount, Kind, Status
+from complaints import recap, summaries
+from complaints.models import Complaint, Kind, RecapCount, Status
 from complaints.recap import Period, recap_for
 from humas.models import Unit
 
@@ -100,7 +100,7 @@ def test_the_table_equals_the_hand_count_in_each_units_own_calendar(reports):
 
 def test_the_table_is_the_same_after_a_full_rebuild(reports):
     before = table(recap_for(list(Unit.objects.all()), Period.year(2026)))
-    recap.rebuild()
+    summaries.rebuild()
     assert table(recap_for(list(Unit.objects.all()), Period.year(2026))) == before
     assert sum(row["total"] for key, row in before.items() if key[1] is None) == Complaint.objects.count() == 10
 
@@ -273,7 +273,7 @@ def _bulk(unit, n: int, start: int) -> None:
         )
         for i in range(n)
     )  # fmt: skip
-    recap.rebuild()
+    summaries.rebuild()
 
 
 @pytest.mark.parametrize("fmt", ["", "csv", "xlsx"])
@@ -285,7 +285,7 @@ def test_query_count_does_not_grow_with_the_number_of_reports(
     for size, start in ((5, 0), (300, 1000)):
         _bulk(unit_tree["kanwil"], size, start)
         _bulk(unit_tree["satker"], size, start + 100_000)
-        assert DailyCount.objects.exists()
+        assert RecapCount.objects.exists()
         with django_assert_max_num_queries(9):
             response = client.get(URL, query)
         assert response.status_code == 200
