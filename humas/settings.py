@@ -228,6 +228,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fix-up closes the database connection before and after every task unless this is set:
+# a new PostgreSQL connection per task. humas/celery.py instead runs close_old_connections() around each
+# task, as Django does around a request, so DATABASE_CONN_MAX_AGE and the health checks apply to workers too.
+CELERY_DB_REUSE_MAX = 10**9
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 # With acks_late, an unacknowledged task is redelivered after the visibility timeout: it must be longer

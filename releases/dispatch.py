@@ -20,23 +20,19 @@ import smtplib
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from humas import ratelimit
 from humas.errors import Refused
 
-from . import subscriptions
+from . import deliveries, release_mail, subscriptions
 from .models import (
     Delivery,
     DeliveryStatus,
@@ -52,12 +48,9 @@ from .models import (
 log = logging.getLogger(__name__)
 
 COORDINATOR_CHUNK = 2000  # delivery rows inserted per statement
-TEMPLATE = "emails/release_mail"
 BACKOFF_BASE = 30  # seconds before the first retry of a transient failure; doubles each time
 BACKOFF_MAX = 3600
 OPEN = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
-# per-subscriber fields: the templates are rendered once per batch and language with these in their place
-PLACEHOLDERS = {"name": "@@NAME@@", "manage_url": "@@MANAGE@@", "unsubscribe_url": "@@UNSUBSCRIBE@@"}
 
 
 # --- starting and preparing --------------------------------------------------------------------------
@@ -132,9 +125,7 @@ def coordinate(dispatch_id: int) -> int:
                 Dispatch.objects.filter(pk=dispatch_id).update(state=DispatchState.SENDING, recipients=total)
                 transaction.on_commit(lambda: finish_if_done(dispatch_id))
                 return made
-            Delivery.objects.bulk_create(
-                [Delivery(dispatch_id=dispatch_id, subscriber_id=pk) for pk in ids], ignore_conflicts=True
-            )
+            deliveries.insert(dispatch_id, recipients(release).filter(pk__gt=locked.cursor, pk__lte=ids[-1]))
             last = len(ids) < COORDINATOR_CHUNK  # a short chunk is the last one: sending starts with it
             if last:
                 total = Delivery.objects.filter(dispatch_id=dispatch_id).count()
@@ -160,55 +151,18 @@ class Outcome:
     failed: int = 0
 
 
-def _claim(dispatch_id: int, size: int) -> list[int]:
-    """Take up to `size` due pending rows nobody else holds; they become `sending` until the lease ends."""
-    now = timezone.now()
-    with transaction.atomic():
-        ids = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(dispatch_id=dispatch_id, status=DeliveryStatus.PENDING)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .order_by("pk")
-            .values_list("pk", flat=True)[:size]
-        )
-        if ids:
-            lease = now + timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
-            Delivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.SENDING, lease_until=lease)
-    return ids
-
-
 def _featured_url(release: Release) -> str:
-    photo = ReleasePhoto.objects.filter(release=release, is_featured=True).first()
+    photo = (
+        ReleasePhoto.objects.filter(release=release).exclude(image="").order_by("-is_featured", "order", "pk").first()
+    )
     if photo is None:
-        photo = ReleasePhoto.objects.filter(release=release).order_by("order", "pk").first()
-    if photo is None or not photo.image:
         return ""
     url = photo.image.url
     return url if url.startswith("http") else settings.SITE_URL + url
 
 
-def _render(release: Release, language: str, photo_url: str) -> tuple[str, str, str]:
-    with translation.override(language):
-        path = reverse("releases:detail", args=[release.slug])
-        context = {
-            "release": release,
-            "photo_url": photo_url,
-            "url": f"{settings.SITE_URL}{path}?utm_source=email&utm_medium=email&utm_campaign=mitra-media",
-            **PLACEHOLDERS,
-        }
-        subject = " ".join(render_to_string(f"{TEMPLATE}.subject.txt", context).split())
-        return subject, render_to_string(f"{TEMPLATE}.txt", context), render_to_string(f"{TEMPLATE}.html", context)
-
-
-def _fill(template: str, values: dict[str, str], html: bool) -> str:
-    for key, placeholder in PLACEHOLDERS.items():
-        template = template.replace(placeholder, escape(values[key]) if html else values[key])
-    return template
-
-
-def _throttle() -> None:
+def _throttle(rate: int) -> None:
     """A global messages-per-second limit shared by every worker through the cache (Redis)."""
-    rate = settings.DISPATCH_RATE_PER_SECOND
     if not rate:
         return
     while True:
@@ -237,6 +191,7 @@ def _backoff(attempts: int) -> float:
 def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
     """Claim, render, send over one SMTP connection, mark. Running it twice sends nothing twice."""
     outcome = Outcome()
+    size = size or settings.DISPATCH_BATCH_SIZE
     dispatch = Dispatch.objects.select_related("release__unit").filter(pk=dispatch_id).first()
     if dispatch is None or dispatch.state == DispatchState.STOPPED:
         return outcome
@@ -244,16 +199,12 @@ def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
     if release.status != Status.PUBLISHED:
         stop(dispatch_id)
         return outcome
-    ids = _claim(dispatch_id, size or settings.DISPATCH_BATCH_SIZE)
-    if not ids:
+    now = timezone.now()
+    rows = deliveries.claim(dispatch_id, size, now=now)
+    if not rows:
         finish_if_done(dispatch_id)
         return outcome
-    rows = list(Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("pk"))
-    photo_url = _featured_url(release)
-    rendered: dict[str, tuple[str, str, str]] = {}
-    host = subscriptions.list_id().strip("<>")
-    now = timezone.now()
-    done: list[Delivery] = []
+    done: list[deliveries.Row] = []
     bounced: list[str] = []
     smtp = get_connection()
     try:
@@ -262,40 +213,30 @@ def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
         _, error = _classify(exc)
         for row in rows:
             _retry(row, error, now, outcome)
-        Delivery.objects.bulk_update(rows, ["status", "attempts", "last_error", "next_attempt_at", "lease_until"])
+        deliveries.save(rows)
         _enqueue_retry(dispatch_id, rows)
         return outcome
+    composer = release_mail.Composer(release, photo_url=_featured_url(release), backend=smtp)
+    rate = settings.DISPATCH_RATE_PER_SECOND
     try:
         for index, row in enumerate(rows):
-            subscriber = row.subscriber
             row.attempts += 1
-            if subscriber.status != SubscriberStatus.CONFIRMED:  # left or bounced since the row was made
+            if row.subscriber_status != SubscriberStatus.CONFIRMED:  # left or bounced since the row was made
                 row.status, row.lease_until = DeliveryStatus.CANCELLED, None
                 done.append(row)
                 continue
-            language = subscriber.language
-            if language not in rendered:
-                rendered[language] = _render(release, language, photo_url)
-            subject, text, html = rendered[language]
-            values = {"name": subscriber.name, **subscriptions.links(subscriber.pk, language)}
-            message_id = make_msgid(domain=host)
-            email = EmailMultiAlternatives(
-                subject,
-                _fill(text, values, html=False),
-                to=[subscriber.email],
-                reply_to=[release.contact_email] if release.contact_email else None,
-                headers={"Message-ID": message_id, **subscriptions.list_headers(subscriber.pk, language)},
+            message_id, message = composer.compose(
+                subscriber_id=row.subscriber_id, name=row.name, email=row.email, language=row.language
             )
-            email.attach_alternative(_fill(html, values, html=True), "text/html")
-            _throttle()
+            _throttle(rate)
             try:
-                smtp.send_messages([email])
+                composer.send(smtp, row.email, message)
             except Exception as exc:
                 permanent, error = _classify(exc)
                 if permanent:
                     row.status, row.last_error, row.lease_until = DeliveryStatus.FAILED, error[:300], None
                     outcome.failed += 1
-                    bounced.append(subscriber.email)
+                    bounced.append(row.email)
                     done.append(row)
                     continue
                 if isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
@@ -319,17 +260,16 @@ def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
         except Exception:  # closing a broken connection
             log.debug("dispatch %s: closing the SMTP connection failed", dispatch_id, exc_info=True)
         # whatever happened, what was sent is recorded (a crash here leaves the rest to the lease)
-        Delivery.objects.bulk_update(
-            done, ["status", "attempts", "last_error", "message_id", "sent_at", "lease_until", "next_attempt_at"]
-        )
+        deliveries.save(done)
     for email in bounced:
         subscriptions.record_bounce(email=email, permanent=True)
-    _enqueue_retry(dispatch_id, [row for row in done if row.status == DeliveryStatus.PENDING])
-    if _due(dispatch_id, timezone.now()).exists():
-        # a batch that found work passes the baton: the send tasks a killed worker had reserved (held by
-        # the broker until its visibility timeout) are not waited for
+    _enqueue_retry(dispatch_id, done)
+    if len(rows) == size and _due(dispatch_id, timezone.now()).exists():
+        # a full batch passes the baton: the send tasks a killed worker had reserved (held by the broker
+        # until its visibility timeout) are not waited for; a short batch found the due rows exhausted
         transaction.on_commit(lambda: _enqueue_sends(dispatch_id, 1))
-    finish_if_done(dispatch_id)
+    else:
+        finish_if_done(dispatch_id)
     return outcome
 
 
@@ -339,7 +279,7 @@ def _due(dispatch_id: int, now):
     )
 
 
-def _retry(row: Delivery, error: str, now, outcome: Outcome) -> None:
+def _retry(row: deliveries.Row, error: str, now, outcome: Outcome) -> None:
     row.last_error = error[:300]
     row.lease_until = None
     if row.attempts >= settings.DISPATCH_MAX_ATTEMPTS:
@@ -351,7 +291,7 @@ def _retry(row: Delivery, error: str, now, outcome: Outcome) -> None:
         outcome.retried += 1
 
 
-def _enqueue_retry(dispatch_id: int, rows: list[Delivery]) -> None:
+def _enqueue_retry(dispatch_id: int, rows: list[deliveries.Row]) -> None:
     waiting = [r for r in rows if r.status == DeliveryStatus.PENDING]
     if waiting:
         soonest = min(r.next_attempt_at for r in waiting)

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from releases import dispatch, publishing
+from releases import deliveries, dispatch, publishing
 from releases.models import Delivery, DeliveryStatus, Dispatch, DispatchState, Subscriber, SubscriberStatus
 from tests.smtp_sink import Sink
 
@@ -173,7 +173,7 @@ def test_a_server_that_hangs_times_out_and_the_rows_wait_for_a_retry(sink, edito
 def test_rows_of_a_killed_worker_are_sent_after_their_lease_by_the_sweep(sink, editor, unit_tree, settings):
     item = prepared(editor, unit_tree, 4, 10, settings)
     Dispatch.objects.filter(pk=item.pk).update(state=DispatchState.SENDING)
-    claimed = dispatch._claim(item.pk, 2)  # a worker claimed two rows and died
+    claimed = [row.pk for row in deliveries.claim(item.pk, 2, now=timezone.now())]  # a worker claimed two rows and died
     assert dispatch.send_batch(item.pk).sent == 2  # the others go out; the claimed ones are leased
     assert dispatch.sweep() == 0
     Delivery.objects.filter(pk__in=claimed).update(lease_until=timezone.now() - timedelta(seconds=1))
