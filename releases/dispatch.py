@@ -51,6 +51,7 @@ COORDINATOR_CHUNK = 2000  # delivery rows inserted per statement
 BACKOFF_BASE = 30  # seconds before the first retry of a transient failure; doubles each time
 BACKOFF_MAX = 3600
 OPEN = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+STOP_CHECK_SECONDS = 1.0  # how often a batch still sending looks whether its release was withdrawn
 
 
 # --- starting and preparing --------------------------------------------------------------------------
@@ -188,6 +189,10 @@ def _backoff(attempts: int) -> float:
     return base + random.uniform(0, base / 2)
 
 
+def _stopped(dispatch_id: int) -> bool:
+    return Dispatch.objects.filter(pk=dispatch_id, state=DispatchState.STOPPED).exists()
+
+
 def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
     """Claim, render, send over one SMTP connection, mark. Running it twice sends nothing twice."""
     outcome = Outcome()
@@ -218,8 +223,16 @@ def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
         return outcome
     composer = release_mail.Composer(release, photo_url=_featured_url(release), backend=smtp)
     rate = settings.DISPATCH_RATE_PER_SECOND
+    check_at = time.monotonic() + STOP_CHECK_SECONDS
     try:
         for index, row in enumerate(rows):
+            if time.monotonic() >= check_at:  # a slow (rate-limited) batch notices a withdrawal meanwhile
+                check_at = time.monotonic() + STOP_CHECK_SECONDS
+                if _stopped(dispatch_id):
+                    for rest in rows[index:]:
+                        rest.status, rest.lease_until = DeliveryStatus.CANCELLED, None
+                        done.append(rest)
+                    break
             row.attempts += 1
             if row.subscriber_status != SubscriberStatus.CONFIRMED:  # left or bounced since the row was made
                 row.status, row.lease_until = DeliveryStatus.CANCELLED, None
@@ -304,6 +317,13 @@ def finish_if_done(dispatch_id: int) -> None:
         Dispatch.objects.filter(pk=dispatch_id, state=DispatchState.SENDING).update(
             state=DispatchState.DONE, finished_at=timezone.now()
         )
+
+
+def withdrawn(release_id: int) -> int:
+    """publishing.withdraw calls this in its transaction: the release's dispatch stops at once (a batch
+    being sent notices within STOP_CHECK_SECONDS). Returns the deliveries cancelled."""
+    dispatch_id = Dispatch.objects.filter(release_id=release_id).values_list("pk", flat=True).first()
+    return stop(dispatch_id) if dispatch_id is not None else 0
 
 
 def stop(dispatch_id: int) -> int:
