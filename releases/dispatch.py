@@ -20,16 +20,18 @@ import smtplib
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from humas import ratelimit
+from humas import access, ratelimit
 from humas.errors import Refused
 
 from . import deliveries, release_mail, subscriptions
@@ -338,6 +340,59 @@ def stop(dispatch_id: int) -> int:
 
 
 # --- periodic sweep and staff actions ----------------------------------------------------------------
+
+TEST_LIMIT = 5  # test e-mails per staff member per TEST_WINDOW seconds
+TEST_WINDOW = 600
+
+
+def request_test(release: Release, *, by: Any) -> str:
+    """'Send a test to me': the release e-mail as a media partner would get it, to the staff member's own
+    address only (no Delivery row; the links lead to the public subscription page, not to anyone's
+    preferences). Sent by a task on commit. Returns the address."""
+    if not access.can(by, "release.write", release):
+        raise Refused(_("You may not send this release."), code="forbidden", status=403)
+    address = (getattr(by, "email", "") or "").strip()
+    if not address:
+        raise Refused(_("Your account has no e-mail address. Ask an administrator to add one, then try again."))
+    if not ratelimit.hit("release-test-mail", str(by.pk), limit=TEST_LIMIT, window=TEST_WINDOW):
+        raise Refused(
+            _("You have sent %(limit)d test e-mails in the last %(minutes)d minutes. Wait a while and try again.")
+            % {"limit": TEST_LIMIT, "minutes": TEST_WINDOW // 60},
+            code="throttled",
+            status=429,
+        )
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    language = "en" if language.startswith("en") else "id"
+    release_id, user_id = release.pk, by.pk
+    transaction.on_commit(lambda: _enqueue_test(release_id, user_id, language))
+    return address
+
+
+def _enqueue_test(release_id: int, user_id: int, language: str) -> None:
+    from .tasks import send_test_mail_task
+
+    send_test_mail_task.apply_async(args=[release_id, user_id, language])
+
+
+def send_test(release_id: int, user_id: int, language: str) -> None:
+    """The task's work: render and send the test e-mail to the user's current address."""
+    from django.contrib.auth import get_user_model
+
+    release = Release.objects.select_related("unit").get(pk=release_id)
+    user = get_user_model().objects.get(pk=user_id)
+    if not user.email:
+        return
+    rendered = release_mail.render(release, language, _featured_url(release))
+    with translation.override(language):
+        public = subscriptions.absolute(reverse("releases:subscribe"))
+        subject = _("[TEST] %(subject)s") % {"subject": rendered.subject}
+    name = user.get_full_name() or user.get_username()
+    email = release_mail.message(
+        release_mail.Rendered(subject, rendered.text, rendered.html), to=user.email, name=name,
+        links={"manage_url": public, "unsubscribe_url": public},
+        message_id=make_msgid(domain=subscriptions.list_id().strip("<>")), reply_to=release.contact_email,
+    )  # fmt: skip
+    email.send()
 
 
 def sweep(*, now=None) -> int:
