@@ -23,6 +23,7 @@ from datetime import timedelta
 from email.utils import make_msgid
 from typing import Any
 
+from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
@@ -183,6 +184,8 @@ def _classify(exc: Exception) -> tuple[bool, str]:
     if isinstance(exc, smtplib.SMTPResponseException):
         message = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
         return exc.smtp_code >= 500, f"{exc.smtp_code} {message}"
+    if isinstance(exc, AnymailRecipientsRefused):  # an ESP's API refused the address (django-anymail)
+        return True, f"{type(exc).__name__}: {exc}"[:300]
     return False, f"{type(exc).__name__}: {exc}"
 
 
