@@ -69,6 +69,16 @@ def start(release_id: int) -> int | None:
     return dispatch.pk if created else None
 
 
+def skip(release_id: int) -> bool:
+    """Never e-mail this release (the demo's back-dated releases): a finished dispatch with no recipients,
+    made before the publication hook runs, so that start() finds it and sends nothing. False when the
+    release already had a dispatch."""
+    _dispatch, created = Dispatch.objects.get_or_create(
+        release_id=release_id, defaults={"state": DispatchState.DONE, "finished_at": timezone.now()}
+    )
+    return created
+
+
 def _enqueue_coordinator(dispatch_id: int) -> None:
     from .tasks import coordinate_dispatch_task
 
