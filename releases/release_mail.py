@@ -1,17 +1,20 @@
-"""The release e-mail to media partners: rendered from its templates once per batch and language, with
-placeholders where each subscriber's fields go (their name and their two signed links).
+"""The release e-mail to media partners: rendered from its templates with placeholders where each
+subscriber's fields go (their name and their two signed links).
 
 Two ways to turn that into one subscriber's message:
 
 - `message(...)` builds it the ordinary way, with Django's `EmailMultiAlternatives` (any e-mail backend: the
   `.eml` files of the embedded mode, an ESP through django-anymail, the tests' locmem box);
-- `FastMessage` serialises the message to bytes ONCE with markers in the per-subscriber places (To,
+- `FastMessage` serialises the message to bytes ONCE with markers in the per-subscriber places (Date, To,
   Message-ID, List-Unsubscribe, the name and links in both parts), and fills each subscriber in by byte
   substitution; the bytes go straight to an open SMTP connection's `sendmail`. Both parts are 7bit/8bit
   (Django never base64-encodes UTF-8 text), so the markers survive serialisation; a subscriber whose values
   would make a line longer than RFC 5321's 998 octets, whose address is not ASCII, or whose values could
   break the MIME structure gets the ordinary build instead. The tests check that both ways parse to the
   same headers and parts.
+
+`Composer` does this for a send batch, keeping the rendered templates and serialised messages per worker
+process across batches (keyed by everything they are made from).
 """
 
 from __future__ import annotations
@@ -116,9 +119,9 @@ def header_line(name: str, value: str) -> bytes | None:
 
 def _date_line() -> bytes:
     """The Date header as Django writes it (never folded: 37 characters), made once a second."""
-    second = int(time.time())
-    if _date[0] != second:
-        _date[:] = [second, f"Date: {formatdate(second, localtime=settings.EMAIL_USE_LOCALTIME)}\r\n".encode()]
+    key = (int(time.time()), settings.EMAIL_USE_LOCALTIME)
+    if _date[0] != key:
+        _date[:] = [key, f"Date: {formatdate(key[0], localtime=key[1])}\r\n".encode()]
     return _date[1]
 
 
