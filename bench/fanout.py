@@ -127,17 +127,16 @@ def make_release():
 
 
 def rendered_message(release) -> bytes:
-    from django.core.mail import EmailMultiAlternatives
+    """The portal's message to one subscriber, built the ordinary way (Django's MIME classes)."""
+    from email.utils import make_msgid
 
-    from releases import dispatch, subscriptions
+    from releases import release_mail, subscriptions
 
-    subject, text, html = dispatch._render(release, "id", "")
-    values = {"name": "Jurnalis 1", **subscriptions.links(1, "id")}
-    email = EmailMultiAlternatives(
-        subject, dispatch._fill(text, values, False), to=["j1@media.example"],
-        headers=subscriptions.list_headers(1, "id"),
+    rendered = release_mail.render(release, "id", "")
+    email = release_mail.message(
+        rendered, to="j1@media.example", name="Jurnalis 1", links=subscriptions.links(1, "id"),
+        message_id=make_msgid(domain=subscriptions.list_id().strip("<>")), reply_to=release.contact_email,
     )  # fmt: skip
-    email.attach_alternative(dispatch._fill(html, values, True), "text/html")
     return email.message().as_bytes(linesep="\r\n")
 
 

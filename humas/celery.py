@@ -7,6 +7,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "humas.settings")
 
@@ -32,3 +33,16 @@ app.conf.beat_schedule = {
     # the mailing list: rows of a killed worker (lease expired) and lost send tasks are picked up again
     "sweep-release-dispatches": {"task": "releases.tasks.sweep_dispatches_task", "schedule": 60.0},
 }
+
+
+@task_prerun.connect
+@task_postrun.connect
+def close_old_connections(task=None, **kwargs) -> None:
+    """A worker's database connection lives as long as DATABASE_CONN_MAX_AGE allows (settings turn off the
+    fix-up's close per task), and one left broken or in a failed transaction is dropped, as after a request.
+    Eager tasks (the embedded mode, tests) run inside their caller's transaction: left alone."""
+    if task is None or getattr(task.request, "is_eager", False):
+        return
+    from django.db import close_old_connections as close
+
+    close()

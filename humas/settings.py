@@ -77,7 +77,7 @@ def database_from_url(name: str, url: str) -> dict:
 
 def email_from_url(name: str, url: str) -> dict[str, object]:
     """EMAIL_URL: smtp://user:pass@host:25, smtp+tls://… (STARTTLS), smtps://… (TLS), file:///dir,
-    console:, locmem:."""
+    console:, locmem:, anymail://<esp> (an ESP's API through django-anymail: anymail://postmark, …)."""
     parts = urlsplit(url)
     scheme = parts.scheme
     if scheme in {"smtp", "smtp+tls", "smtps"}:
@@ -102,8 +102,13 @@ def email_from_url(name: str, url: str) -> dict[str, object]:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if scheme == "anymail":
+        esp = parts.netloc
+        if not esp.isidentifier():
+            raise ImproperlyConfigured(f"{name} is malformed: name the ESP, e.g. anymail://postmark.")
+        return {"EMAIL_BACKEND": f"anymail.backends.{esp}.EmailBackend"}
     raise ImproperlyConfigured(
-        f"{name} is malformed: use smtp://, smtp+tls://, smtps://, file:///dir, console: or locmem:."
+        f"{name} is malformed: use smtp://, smtp+tls://, smtps://, file:///dir, console:, locmem: or anymail://esp."
     )
 
 
@@ -142,6 +147,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_prose_editor",
     "axes",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +234,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fix-up closes the database connection before and after every task unless this is set:
+# a new PostgreSQL connection per task. humas/celery.py instead runs close_old_connections() around each
+# task, as Django does around a request, so DATABASE_CONN_MAX_AGE and the health checks apply to workers too.
+CELERY_DB_REUSE_MAX = 10**9
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 # With acks_late, an unacknowledged task is redelivered after the visibility timeout: it must be longer
@@ -255,6 +265,10 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_TIMEOUT = 20
+# django-anymail (EMAIL_URL=anymail://<esp>): every ANYMAIL_<NAME> variable is ANYMAIL["<NAME>"], e.g.
+# ANYMAIL_POSTMARK_SERVER_TOKEN. ANYMAIL_WEBHOOK_SECRET ("user:password") turns the ESP's tracking webhook on
+# at /anymail/<esp>/tracking/ (bounces and complaints reach releases.subscriptions.record_bounce).
+ANYMAIL = {key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Humas <humas@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

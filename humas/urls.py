@@ -51,6 +51,7 @@ urlpatterns = [
     path("api/", include(api.urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("releases.seo_urls")),
+    path("", include("releases.webhook_urls")),
     *i18n_patterns(
         path("", include((humas_patterns, "humas"))),
         path("", include("releases.urls")),

@@ -19,6 +19,11 @@ class ReleasesConfig(AppConfig):
         outbox.register(subscriptions.CONFIRM_TEMPLATE, subscriptions.confirm_email_context)
         if "releases.dispatch.start" not in publishing.PUBLISHED_HOOKS:
             publishing.PUBLISHED_HOOKS.append("releases.dispatch.start")
+        from anymail.signals import tracking
+
+        from . import bounces
+
+        tracking.connect(bounces.on_tracking, dispatch_uid="releases.bounces.on_tracking")
 
     def seed_demo(self, *, stdout, units) -> None:
         from .demo import seed

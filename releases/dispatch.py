@@ -23,20 +23,19 @@ from datetime import timedelta
 from email.utils import make_msgid
 from typing import Any
 
+from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from humas import ratelimit
+from humas import access, ratelimit
 from humas.errors import Refused
 
-from . import subscriptions
+from . import deliveries, release_mail, subscriptions
 from .models import (
     Delivery,
     DeliveryStatus,
@@ -52,12 +51,10 @@ from .models import (
 log = logging.getLogger(__name__)
 
 COORDINATOR_CHUNK = 2000  # delivery rows inserted per statement
-TEMPLATE = "emails/release_mail"
 BACKOFF_BASE = 30  # seconds before the first retry of a transient failure; doubles each time
 BACKOFF_MAX = 3600
 OPEN = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
-# per-subscriber fields: the templates are rendered once per batch and language with these in their place
-PLACEHOLDERS = {"name": "@@NAME@@", "manage_url": "@@MANAGE@@", "unsubscribe_url": "@@UNSUBSCRIBE@@"}
+STOP_CHECK_SECONDS = 1.0  # how often a batch still sending looks whether its release was withdrawn
 
 
 # --- starting and preparing --------------------------------------------------------------------------
@@ -70,6 +67,16 @@ def start(release_id: int) -> int | None:
         if created:
             transaction.on_commit(lambda: _enqueue_coordinator(dispatch.pk))
     return dispatch.pk if created else None
+
+
+def skip(release_id: int) -> bool:
+    """Never e-mail this release (the demo's back-dated releases): a finished dispatch with no recipients,
+    made before the publication hook runs, so that start() finds it and sends nothing. False when the
+    release already had a dispatch."""
+    _dispatch, created = Dispatch.objects.get_or_create(
+        release_id=release_id, defaults={"state": DispatchState.DONE, "finished_at": timezone.now()}
+    )
+    return created
 
 
 def _enqueue_coordinator(dispatch_id: int) -> None:
@@ -132,9 +139,7 @@ def coordinate(dispatch_id: int) -> int:
                 Dispatch.objects.filter(pk=dispatch_id).update(state=DispatchState.SENDING, recipients=total)
                 transaction.on_commit(lambda: finish_if_done(dispatch_id))
                 return made
-            Delivery.objects.bulk_create(
-                [Delivery(dispatch_id=dispatch_id, subscriber_id=pk) for pk in ids], ignore_conflicts=True
-            )
+            deliveries.insert(dispatch_id, recipients(release).filter(pk__gt=locked.cursor, pk__lte=ids[-1]))
             last = len(ids) < COORDINATOR_CHUNK  # a short chunk is the last one: sending starts with it
             if last:
                 total = Delivery.objects.filter(dispatch_id=dispatch_id).count()
@@ -160,55 +165,18 @@ class Outcome:
     failed: int = 0
 
 
-def _claim(dispatch_id: int, size: int) -> list[int]:
-    """Take up to `size` due pending rows nobody else holds; they become `sending` until the lease ends."""
-    now = timezone.now()
-    with transaction.atomic():
-        ids = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(dispatch_id=dispatch_id, status=DeliveryStatus.PENDING)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .order_by("pk")
-            .values_list("pk", flat=True)[:size]
-        )
-        if ids:
-            lease = now + timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
-            Delivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.SENDING, lease_until=lease)
-    return ids
-
-
 def _featured_url(release: Release) -> str:
-    photo = ReleasePhoto.objects.filter(release=release, is_featured=True).first()
+    photo = (
+        ReleasePhoto.objects.filter(release=release).exclude(image="").order_by("-is_featured", "order", "pk").first()
+    )
     if photo is None:
-        photo = ReleasePhoto.objects.filter(release=release).order_by("order", "pk").first()
-    if photo is None or not photo.image:
         return ""
     url = photo.image.url
     return url if url.startswith("http") else settings.SITE_URL + url
 
 
-def _render(release: Release, language: str, photo_url: str) -> tuple[str, str, str]:
-    with translation.override(language):
-        path = reverse("releases:detail", args=[release.slug])
-        context = {
-            "release": release,
-            "photo_url": photo_url,
-            "url": f"{settings.SITE_URL}{path}?utm_source=email&utm_medium=email&utm_campaign=mitra-media",
-            **PLACEHOLDERS,
-        }
-        subject = " ".join(render_to_string(f"{TEMPLATE}.subject.txt", context).split())
-        return subject, render_to_string(f"{TEMPLATE}.txt", context), render_to_string(f"{TEMPLATE}.html", context)
-
-
-def _fill(template: str, values: dict[str, str], html: bool) -> str:
-    for key, placeholder in PLACEHOLDERS.items():
-        template = template.replace(placeholder, escape(values[key]) if html else values[key])
-    return template
-
-
-def _throttle() -> None:
+def _throttle(rate: int) -> None:
     """A global messages-per-second limit shared by every worker through the cache (Redis)."""
-    rate = settings.DISPATCH_RATE_PER_SECOND
     if not rate:
         return
     while True:
@@ -226,6 +194,8 @@ def _classify(exc: Exception) -> tuple[bool, str]:
     if isinstance(exc, smtplib.SMTPResponseException):
         message = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
         return exc.smtp_code >= 500, f"{exc.smtp_code} {message}"
+    if isinstance(exc, AnymailRecipientsRefused):  # an ESP's API refused the address (django-anymail)
+        return True, f"{type(exc).__name__}: {exc}"[:300]
     return False, f"{type(exc).__name__}: {exc}"
 
 
@@ -234,9 +204,14 @@ def _backoff(attempts: int) -> float:
     return base + random.uniform(0, base / 2)
 
 
+def _stopped(dispatch_id: int) -> bool:
+    return Dispatch.objects.filter(pk=dispatch_id, state=DispatchState.STOPPED).exists()
+
+
 def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
     """Claim, render, send over one SMTP connection, mark. Running it twice sends nothing twice."""
     outcome = Outcome()
+    size = size or settings.DISPATCH_BATCH_SIZE
     dispatch = Dispatch.objects.select_related("release__unit").filter(pk=dispatch_id).first()
     if dispatch is None or dispatch.state == DispatchState.STOPPED:
         return outcome
@@ -244,16 +219,12 @@ def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
     if release.status != Status.PUBLISHED:
         stop(dispatch_id)
         return outcome
-    ids = _claim(dispatch_id, size or settings.DISPATCH_BATCH_SIZE)
-    if not ids:
+    now = timezone.now()
+    rows = deliveries.claim(dispatch_id, size, now=now)
+    if not rows:
         finish_if_done(dispatch_id)
         return outcome
-    rows = list(Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("pk"))
-    photo_url = _featured_url(release)
-    rendered: dict[str, tuple[str, str, str]] = {}
-    host = subscriptions.list_id().strip("<>")
-    now = timezone.now()
-    done: list[Delivery] = []
+    done: list[deliveries.Row] = []
     bounced: list[str] = []
     smtp = get_connection()
     try:
@@ -262,40 +233,38 @@ def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
         _, error = _classify(exc)
         for row in rows:
             _retry(row, error, now, outcome)
-        Delivery.objects.bulk_update(rows, ["status", "attempts", "last_error", "next_attempt_at", "lease_until"])
+        deliveries.save(rows)
         _enqueue_retry(dispatch_id, rows)
         return outcome
+    composer = release_mail.Composer(release, photo_url=_featured_url(release), backend=smtp)
+    rate = settings.DISPATCH_RATE_PER_SECOND
+    check_at = time.monotonic() + STOP_CHECK_SECONDS
     try:
         for index, row in enumerate(rows):
-            subscriber = row.subscriber
+            if time.monotonic() >= check_at:  # a slow (rate-limited) batch notices a withdrawal meanwhile
+                check_at = time.monotonic() + STOP_CHECK_SECONDS
+                if _stopped(dispatch_id):
+                    for rest in rows[index:]:
+                        rest.status, rest.lease_until = DeliveryStatus.CANCELLED, None
+                        done.append(rest)
+                    break
             row.attempts += 1
-            if subscriber.status != SubscriberStatus.CONFIRMED:  # left or bounced since the row was made
+            if row.subscriber_status != SubscriberStatus.CONFIRMED:  # left or bounced since the row was made
                 row.status, row.lease_until = DeliveryStatus.CANCELLED, None
                 done.append(row)
                 continue
-            language = subscriber.language
-            if language not in rendered:
-                rendered[language] = _render(release, language, photo_url)
-            subject, text, html = rendered[language]
-            values = {"name": subscriber.name, **subscriptions.links(subscriber.pk, language)}
-            message_id = make_msgid(domain=host)
-            email = EmailMultiAlternatives(
-                subject,
-                _fill(text, values, html=False),
-                to=[subscriber.email],
-                reply_to=[release.contact_email] if release.contact_email else None,
-                headers={"Message-ID": message_id, **subscriptions.list_headers(subscriber.pk, language)},
+            message_id, message = composer.compose(
+                subscriber_id=row.subscriber_id, name=row.name, email=row.email, language=row.language
             )
-            email.attach_alternative(_fill(html, values, html=True), "text/html")
-            _throttle()
+            _throttle(rate)
             try:
-                smtp.send_messages([email])
+                composer.send(smtp, row.email, message)
             except Exception as exc:
                 permanent, error = _classify(exc)
                 if permanent:
                     row.status, row.last_error, row.lease_until = DeliveryStatus.FAILED, error[:300], None
                     outcome.failed += 1
-                    bounced.append(subscriber.email)
+                    bounced.append(row.email)
                     done.append(row)
                     continue
                 if isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
@@ -319,17 +288,16 @@ def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
         except Exception:  # closing a broken connection
             log.debug("dispatch %s: closing the SMTP connection failed", dispatch_id, exc_info=True)
         # whatever happened, what was sent is recorded (a crash here leaves the rest to the lease)
-        Delivery.objects.bulk_update(
-            done, ["status", "attempts", "last_error", "message_id", "sent_at", "lease_until", "next_attempt_at"]
-        )
+        deliveries.save(done)
     for email in bounced:
         subscriptions.record_bounce(email=email, permanent=True)
-    _enqueue_retry(dispatch_id, [row for row in done if row.status == DeliveryStatus.PENDING])
-    if _due(dispatch_id, timezone.now()).exists():
-        # a batch that found work passes the baton: the send tasks a killed worker had reserved (held by
-        # the broker until its visibility timeout) are not waited for
+    _enqueue_retry(dispatch_id, done)
+    if len(rows) == size and _due(dispatch_id, timezone.now()).exists():
+        # a full batch passes the baton: the send tasks a killed worker had reserved (held by the broker
+        # until its visibility timeout) are not waited for; a short batch found the due rows exhausted
         transaction.on_commit(lambda: _enqueue_sends(dispatch_id, 1))
-    finish_if_done(dispatch_id)
+    else:
+        finish_if_done(dispatch_id)
     return outcome
 
 
@@ -339,7 +307,7 @@ def _due(dispatch_id: int, now):
     )
 
 
-def _retry(row: Delivery, error: str, now, outcome: Outcome) -> None:
+def _retry(row: deliveries.Row, error: str, now, outcome: Outcome) -> None:
     row.last_error = error[:300]
     row.lease_until = None
     if row.attempts >= settings.DISPATCH_MAX_ATTEMPTS:
@@ -351,7 +319,7 @@ def _retry(row: Delivery, error: str, now, outcome: Outcome) -> None:
         outcome.retried += 1
 
 
-def _enqueue_retry(dispatch_id: int, rows: list[Delivery]) -> None:
+def _enqueue_retry(dispatch_id: int, rows: list[deliveries.Row]) -> None:
     waiting = [r for r in rows if r.status == DeliveryStatus.PENDING]
     if waiting:
         soonest = min(r.next_attempt_at for r in waiting)
@@ -366,6 +334,13 @@ def finish_if_done(dispatch_id: int) -> None:
         )
 
 
+def withdrawn(release_id: int) -> int:
+    """publishing.withdraw calls this in its transaction: the release's dispatch stops at once (a batch
+    being sent notices within STOP_CHECK_SECONDS). Returns the deliveries cancelled."""
+    dispatch_id = Dispatch.objects.filter(release_id=release_id).values_list("pk", flat=True).first()
+    return stop(dispatch_id) if dispatch_id is not None else 0
+
+
 def stop(dispatch_id: int) -> int:
     """The release was withdrawn: its pending deliveries are cancelled (those being sent finish)."""
     with transaction.atomic():
@@ -378,6 +353,59 @@ def stop(dispatch_id: int) -> int:
 
 
 # --- periodic sweep and staff actions ----------------------------------------------------------------
+
+TEST_LIMIT = 5  # test e-mails per staff member per TEST_WINDOW seconds
+TEST_WINDOW = 600
+
+
+def request_test(release: Release, *, by: Any) -> str:
+    """'Send a test to me': the release e-mail as a media partner would get it, to the staff member's own
+    address only (no Delivery row; the links lead to the public subscription page, not to anyone's
+    preferences). Sent by a task on commit. Returns the address."""
+    if not access.can(by, "release.write", release):
+        raise Refused(_("You may not send this release."), code="forbidden", status=403)
+    address = (getattr(by, "email", "") or "").strip()
+    if not address:
+        raise Refused(_("Your account has no e-mail address. Ask an administrator to add one, then try again."))
+    if not ratelimit.hit("release-test-mail", str(by.pk), limit=TEST_LIMIT, window=TEST_WINDOW):
+        raise Refused(
+            _("You have sent %(limit)d test e-mails in the last %(minutes)d minutes. Wait a while and try again.")
+            % {"limit": TEST_LIMIT, "minutes": TEST_WINDOW // 60},
+            code="throttled",
+            status=429,
+        )
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    language = "en" if language.startswith("en") else "id"
+    release_id, user_id = release.pk, by.pk
+    transaction.on_commit(lambda: _enqueue_test(release_id, user_id, language))
+    return address
+
+
+def _enqueue_test(release_id: int, user_id: int, language: str) -> None:
+    from .tasks import send_test_mail_task
+
+    send_test_mail_task.apply_async(args=[release_id, user_id, language])
+
+
+def send_test(release_id: int, user_id: int, language: str) -> None:
+    """The task's work: render and send the test e-mail to the user's current address."""
+    from django.contrib.auth import get_user_model
+
+    release = Release.objects.select_related("unit").get(pk=release_id)
+    user = get_user_model().objects.get(pk=user_id)
+    if not user.email:
+        return
+    rendered = release_mail.render(release, language, _featured_url(release))
+    with translation.override(language):
+        public = subscriptions.absolute(reverse("releases:subscribe"))
+        subject = _("[TEST] %(subject)s") % {"subject": rendered.subject}
+    name = user.get_full_name() or user.get_username()
+    email = release_mail.message(
+        release_mail.Rendered(subject, rendered.text, rendered.html), to=user.email, name=name,
+        links={"manage_url": public, "unsubscribe_url": public},
+        message_id=make_msgid(domain=subscriptions.list_id().strip("<>")), reply_to=release.contact_email,
+    )  # fmt: skip
+    email.send()
 
 
 def sweep(*, now=None) -> int:

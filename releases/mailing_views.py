@@ -161,6 +161,26 @@ def resend_failed(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("releases:staff_distribution", pk=pk)
 
 
+@staff_required
+@require_POST
+def send_test(request: HttpRequest, pk: int) -> HttpResponse:
+    """'Send a test to me' on the release's staff page."""
+    release = access.get_for(request.user, "release.view", Release.objects.select_related("unit"), pk=pk)
+    try:
+        address = dispatch.request_test(release, by=request.user)
+    except Refused as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from None
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("A test e-mail of this release is on its way to %(address)s. Nobody else receives it.")
+            % {"address": address},
+        )
+    return redirect("releases:staff_detail", pk=pk)
+
+
 def _may_manage(request: HttpRequest) -> None:
     if not access.has_any(request.user, "subscriber.manage"):
         raise PermissionDenied

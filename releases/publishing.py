@@ -31,7 +31,7 @@ from humas import access
 from humas.errors import Refused
 from humas.models import Unit
 
-from . import newsroom
+from . import dispatch, newsroom
 from .models import Release, ReleaseEvent, Revision, Status, Tag
 from .richtext import sanitize
 
@@ -346,6 +346,7 @@ def withdraw(release: Release, *, by: Any, reason: str) -> Release:
     release.withdrawn_reason = reason.strip()
     release.withdrawn_at = timezone.now()
     release.save(update_fields=["status", "withdrawn_reason", "withdrawn_at", "updated_at"])
+    dispatch.withdrawn(release.pk)  # its e-mails still waiting are cancelled with the withdrawal
     transaction.on_commit(newsroom.bump_version)
     return release
 

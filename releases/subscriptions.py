@@ -5,6 +5,7 @@ must still let its reader leave)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -94,15 +95,27 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def link_maker(language: str) -> Callable[[int], dict[str, str]]:
+    """links() for many subscribers: the addresses are reversed once, only the tokens are signed each time."""
+    with translation.override(language):
+        manage = reverse("releases:subscriber_manage", args=["TOKEN"]).split("TOKEN")
+        unsubscribe = reverse("releases:subscriber_unsubscribe", args=["TOKEN"]).split("TOKEN")
+    manage[0], unsubscribe[0] = absolute(manage[0]), absolute(unsubscribe[0])
+    manage_signer, unsubscribe_signer = signing.Signer(salt=MANAGE_SALT), signing.Signer(salt=UNSUBSCRIBE_SALT)
+
+    def make(subscriber_id: int) -> dict[str, str]:
+        value = str(subscriber_id)
+        return {
+            "manage_url": manage_signer.sign(value).join(manage),
+            "unsubscribe_url": unsubscribe_signer.sign(value).join(unsubscribe),
+        }
+
+    return make
+
+
 def links(subscriber_id: int, language: str) -> dict[str, str]:
     """The per-subscriber addresses every e-mail carries."""
-    with translation.override(language):
-        return {
-            "manage_url": absolute(reverse("releases:subscriber_manage", args=[manage_token(subscriber_id)])),
-            "unsubscribe_url": absolute(
-                reverse("releases:subscriber_unsubscribe", args=[unsubscribe_token(subscriber_id)])
-            ),
-        }
+    return link_maker(language)(subscriber_id)
 
 
 def list_id() -> str:
@@ -110,13 +123,17 @@ def list_id() -> str:
     return f"<mitra-media.{host}>"
 
 
-def list_headers(subscriber_id: int, language: str) -> dict[str, str]:
+def list_headers_for(unsubscribe_url: str) -> dict[str, str]:
     """RFC 2369 / RFC 8058 headers: mail clients show an 'unsubscribe' button that POSTs to the link."""
     return {
-        "List-Unsubscribe": f"<{links(subscriber_id, language)['unsubscribe_url']}>",
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": list_id(),
     }
+
+
+def list_headers(subscriber_id: int, language: str) -> dict[str, str]:
+    return list_headers_for(links(subscriber_id, language)["unsubscribe_url"])
 
 
 # --- services ----------------------------------------------------------------------------------------

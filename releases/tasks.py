@@ -36,3 +36,9 @@ def send_batch_task(dispatch_id: int) -> int:
 @shared_task(acks_late=True)
 def sweep_dispatches_task() -> int:
     return dispatch.sweep()
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def send_test_mail_task(release_id: int, user_id: int, language: str) -> None:
+    """'Send a test to me' from the release's staff page."""
+    dispatch.send_test(release_id, user_id, language)

@@ -41,6 +41,7 @@ urlpatterns = [
     path("staf/mitra-media/ekspor.csv", mailing_views.subscriber_export, name="staff_subscribers_export"),
     path("staf/siaran-pers/<int:pk>/distribusi/", mailing_views.distribution, name="staff_distribution"),
     path("staf/siaran-pers/<int:pk>/distribusi/kirim-ulang/", mailing_views.resend_failed, name="staff_resend_failed"),
+    path("staf/siaran-pers/<int:pk>/uji-email/", mailing_views.send_test, name="staff_send_test"),
     path("staf/siaran-pers/<int:pk>/revisi/<int:revision_id>/", console.revision_diff, name="staff_revision"),
     path("staf/siaran-pers/<int:pk>/kanal/", distribution_views.log_post, name="staff_log_post"),
     path("staf/siaran-pers/laporan/", distribution_views.monthly_report, name="staff_report"),

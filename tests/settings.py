@@ -21,6 +21,7 @@ if os.environ.get("HUMAS_TEST_SMTP_PORT"):  # a Celery worker started by a test 
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST, EMAIL_PORT, EMAIL_TIMEOUT = "127.0.0.1", int(os.environ["HUMAS_TEST_SMTP_PORT"]), 5
 CELERY_TASK_ALWAYS_EAGER = True
+ANYMAIL = {"WEBHOOK_SECRET": "esp-test:webhook-secret"}  # mounts /anymail/<esp>/tracking/ for the tests
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 MEDIA_ROOT = VAR_DIR / "media"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

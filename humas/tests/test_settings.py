@@ -92,6 +92,20 @@ def test_malformed_redis_and_email_urls_name_their_variables(tmp_path):
     assert email.returncode != 0 and "EMAIL_URL is malformed" in email.stderr
 
 
+def test_an_esp_through_anymail_and_its_settings_come_from_the_environment(tmp_path):
+    probe = "import django; from django.conf import settings as s; django.setup(); print(s.EMAIL_BACKEND, s.ANYMAIL)"
+    env = {k: v for k, v in os.environ.items() if k not in KNOBS and not k.startswith("ANYMAIL_")}
+    env.update(DJANGO_SETTINGS_MODULE="humas.settings", HUMAS_VAR_DIR=str(tmp_path / "var"), DEBUG="true")
+    env.update(EMAIL_URL="anymail://postmark", ANYMAIL_POSTMARK_SERVER_TOKEN="t0ken", ANYMAIL_WEBHOOK_SECRET="a:b")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "anymail.backends.postmark.EmailBackend {'POSTMARK_SERVER_TOKEN': 't0ken', 'WEBHOOK_SECRET': 'a:b'}"
+    )
+    bad = run_settings(tmp_path, DEBUG="true", EMAIL_URL="anymail://")
+    assert bad.returncode != 0 and "name the ESP" in bad.stderr
+
+
 def test_bad_debug_value_names_the_variable(tmp_path):
     result = run_settings(tmp_path, DEBUG="perhaps")
     assert result.returncode != 0

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from releases import dispatch, publishing
+from releases import deliveries, dispatch, publishing, release_mail
 from releases.models import Delivery, DeliveryStatus, Dispatch, DispatchState, Subscriber, SubscriberStatus
 from tests.smtp_sink import Sink
 
@@ -173,7 +173,7 @@ def test_a_server_that_hangs_times_out_and_the_rows_wait_for_a_retry(sink, edito
 def test_rows_of_a_killed_worker_are_sent_after_their_lease_by_the_sweep(sink, editor, unit_tree, settings):
     item = prepared(editor, unit_tree, 4, 10, settings)
     Dispatch.objects.filter(pk=item.pk).update(state=DispatchState.SENDING)
-    claimed = dispatch._claim(item.pk, 2)  # a worker claimed two rows and died
+    claimed = [row.pk for row in deliveries.claim(item.pk, 2, now=timezone.now())]  # a worker claimed two rows and died
     assert dispatch.send_batch(item.pk).sent == 2  # the others go out; the claimed ones are leased
     assert dispatch.sweep() == 0
     Delivery.objects.filter(pk__in=claimed).update(lease_until=timezone.now() - timedelta(seconds=1))
@@ -184,11 +184,31 @@ def test_rows_of_a_killed_worker_are_sent_after_their_lease_by_the_sweep(sink, e
 def test_withdrawing_stops_the_pending_deliveries(sink, editor, unit_tree, settings):
     item = prepared(editor, unit_tree, 3, 10, settings)
     publishing.withdraw(item.release, by=editor, reason="Keliru")
+    # cancelled by the withdrawal itself, before any send task runs
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.CANCELLED}
+    assert Dispatch.objects.get(pk=item.pk).state == DispatchState.STOPPED
     assert dispatch.send_batch(item.pk).sent == 0
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.CANCELLED}
     item.refresh_from_db()
     assert item.state == DispatchState.STOPPED
     assert sink.messages == []
+
+
+def test_a_batch_being_sent_stops_soon_after_a_withdrawal(sink, editor, unit_tree, settings, monkeypatch):
+    item = prepared(editor, unit_tree, 5, 10, settings)
+    monkeypatch.setattr(dispatch, "STOP_CHECK_SECONDS", 0)
+    send = release_mail.Composer.send
+
+    def send_then_withdraw(self, backend, to, prepared):
+        send(self, backend, to, prepared)
+        if to == "j0@media.example":  # the editor withdraws while the batch is under way
+            publishing.withdraw(item.release, by=editor, reason="Keliru")
+
+    monkeypatch.setattr(release_mail.Composer, "send", send_then_withdraw)
+    assert dispatch.send_batch(item.pk).sent == 1
+    assert recipients_of(sink) == ["j0@media.example"]
+    statuses = sorted(Delivery.objects.values_list("status", flat=True))
+    assert statuses == [DeliveryStatus.CANCELLED] * 4 + [DeliveryStatus.SENT]
 
 
 def test_queries_per_batch_do_not_grow_with_the_batch(sink, editor, unit_tree, settings):
