@@ -261,6 +261,16 @@ def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
                 composer.send(smtp, row.email, message)
             except Exception as exc:
                 permanent, error = _classify(exc)
+                if isinstance(exc, smtplib.SMTPSenderRefused):
+                    # the server refuses our own From address: nobody's mailbox is at fault, so nobody
+                    # bounces; this row and the rest wait for a later try (bounded by the attempts)
+                    log.error("dispatch %s: the SMTP server refuses the sender: %s", dispatch_id, error)
+                    for rest in rows[index:]:
+                        if rest is not row:
+                            rest.attempts += 1
+                        _retry(rest, error, now, outcome)
+                        done.append(rest)
+                    break
                 if permanent:
                     row.status, row.last_error, row.lease_until = DeliveryStatus.FAILED, error[:300], None
                     outcome.failed += 1

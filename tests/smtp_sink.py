@@ -27,9 +27,17 @@ class Recorder:
         self.messages: list[tuple[list[str], bytes]] = []
         self.count = 0
         self.refuse: dict[str, str] = {}  # address -> "451 …" / "550 …"
+        self.refuse_sender = ""  # "550 …": every MAIL FROM is refused (a misconfigured sender address)
         self.hang = threading.Event()
         self.delay = 0.0  # seconds before each DATA is accepted, to stretch a dispatch
         self.lock = threading.Lock()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.refuse_sender:
+            return self.refuse_sender
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         answer = self.refuse.get(address.lower())

@@ -148,6 +148,20 @@ def test_a_550_fails_the_row_and_counts_a_bounce_a_451_is_retried_later(sink, ed
     assert item.state == DispatchState.DONE
 
 
+def test_a_refused_sender_address_bounces_nobody_and_the_rows_wait(sink, editor, unit_tree, settings):
+    """A 550 to MAIL FROM is about our own address (misconfigured), not the subscribers' mailboxes."""
+    item = prepared(editor, unit_tree, 3, 10, settings)
+    sink.refuse_sender = "550 5.7.1 sender address rejected"
+    outcome = dispatch.send_batch(item.pk)
+    assert (outcome.sent, outcome.failed, outcome.retried) == (0, 0, 3)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
+    assert all(row.last_error.startswith("550 5.7.1") for row in Delivery.objects.all())
+    assert set(Subscriber.objects.values_list("bounce_count", "status")) == {(0, SubscriberStatus.CONFIRMED)}
+    sink.refuse_sender = ""
+    Delivery.objects.update(next_attempt_at=None)
+    assert dispatch.send_batch(item.pk).sent == 3
+
+
 def test_a_451_forever_ends_failed_after_the_bounded_attempts(sink, editor, unit_tree, settings):
     settings.DISPATCH_MAX_ATTEMPTS = 2
     item = prepared(editor, unit_tree, 1, 10, settings)
