@@ -186,17 +186,28 @@ def _throttle(rate: int) -> None:
         time.sleep(max(0.0, second + 1 - time.time()))
 
 
-def _classify(exc: Exception) -> tuple[bool, str]:
-    """(permanent?, short error) for an exception of one message's sending."""
+# what a failed message means for its row: the address is refused (a bounce), this message is tried again
+# later, or the connection (or our own sender address) is at fault and the rest of the batch waits too
+BOUNCE, RETRY, RETRY_REST = "bounce", "retry", "retry-rest"
+
+
+def _classify(exc: Exception) -> tuple[str, str]:
+    """(BOUNCE / RETRY / RETRY_REST, short error) for an exception of one message's sending."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, message = next(iter(exc.recipients.values()))
-        return code >= 500, f"{code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
+        text = message.decode(errors="replace") if isinstance(message, bytes) else message
+        return (BOUNCE if code >= 500 else RETRY), f"{code} {text}"
     if isinstance(exc, smtplib.SMTPResponseException):
         message = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-        return exc.smtp_code >= 500, f"{exc.smtp_code} {message}"
+        error = f"{exc.smtp_code} {message}"
+        if isinstance(exc, smtplib.SMTPSenderRefused):
+            # the server refuses our own From address: nobody's mailbox is at fault, so nobody bounces
+            log.error("the SMTP server refuses the sender: %s", error)
+            return RETRY_REST, error
+        return (BOUNCE if exc.smtp_code >= 500 else RETRY), error
     if isinstance(exc, AnymailRecipientsRefused):  # an ESP's API refused the address (django-anymail)
-        return True, f"{type(exc).__name__}: {exc}"[:300]
-    return False, f"{type(exc).__name__}: {exc}"
+        return BOUNCE, f"{type(exc).__name__}: {exc}"[:300]
+    return RETRY_REST, f"{type(exc).__name__}: {exc}"  # the connection is gone or hangs
 
 
 def _backoff(attempts: int) -> float:
@@ -260,28 +271,18 @@ def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
             try:
                 composer.send(smtp, row.email, message)
             except Exception as exc:
-                permanent, error = _classify(exc)
-                if isinstance(exc, smtplib.SMTPSenderRefused):
-                    # the server refuses our own From address: nobody's mailbox is at fault, so nobody
-                    # bounces; this row and the rest wait for a later try (bounded by the attempts)
-                    log.error("dispatch %s: the SMTP server refuses the sender: %s", dispatch_id, error)
-                    for rest in rows[index:]:
-                        if rest is not row:
-                            rest.attempts += 1
-                        _retry(rest, error, now, outcome)
-                        done.append(rest)
-                    break
-                if permanent:
+                outcome_kind, error = _classify(exc)
+                if outcome_kind == BOUNCE:
                     row.status, row.last_error, row.lease_until = DeliveryStatus.FAILED, error[:300], None
                     outcome.failed += 1
                     bounced.append(row.email)
                     done.append(row)
                     continue
-                if isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+                if outcome_kind == RETRY:
                     _retry(row, error, now, outcome)  # a 4xx for this message: the connection is fine
                     done.append(row)
                     continue
-                # the connection is gone (or hangs): this row and the rest wait for a later try
+                # RETRY_REST: this row and the rest of the batch wait for a later try (bounded by the attempts)
                 for rest in rows[index:]:
                     if rest is not row:
                         rest.attempts += 1
