@@ -15,7 +15,6 @@ import multiprocessing
 import os
 import signal
 import smtplib
-import socket
 import subprocess
 import sys
 import time
@@ -25,21 +24,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import PYTHON, bench_env, fresh_database, manage  # noqa: E402
+from tests.smtp_sink import free_port  # noqa: E402
 
 DATABASE = "humas_bench_mail"
 REDIS = "redis://127.0.0.1:6379/7"
 QUEUE = "bench-fanout"
-
-
-def smtp_port() -> int:
-    for port in range(8200, 8300):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise SystemExit("no free port in 8200-8299")
 
 
 def start_sink(port: int) -> subprocess.Popen:
@@ -180,7 +169,7 @@ def main() -> None:
     if args.smoke:
         args.sizes, args.workers, args.batch = [200], 2, 20
     fresh_database(DATABASE)
-    port = smtp_port()
+    port = free_port()
     env = bench_env(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}", REDIS_URL=REDIS,
         CACHE_KEY_PREFIX="humas-bench-mail", EMAIL_URL=f"smtp://127.0.0.1:{port}",

@@ -65,6 +65,16 @@ def refresh_seconds() -> int:
 # --- the recap's filter -------------------------------------------------------------------------------------
 
 
+def _day_field(label) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": gettext_lazy("Enter a real date as YYYY-MM-DD, e.g. 2026-11-30.")},
+    )
+
+
 class RecapFilterForm(forms.Form):
     PERIODS = [
         ("bulan", gettext_lazy("Month")),
@@ -98,20 +108,8 @@ class RecapFilterForm(forms.Form):
             "max_value": gettext_lazy("Enter a year from 2000 to 2100."),
         },
     )
-    dari = forms.DateField(
-        label=gettext_lazy("From"),
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": gettext_lazy("Enter a real date as YYYY-MM-DD, e.g. 2026-11-30.")},
-    )
-    sampai = forms.DateField(
-        label=gettext_lazy("Until"),
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": gettext_lazy("Enter a real date as YYYY-MM-DD, e.g. 2026-11-30.")},
-    )
+    dari = _day_field(gettext_lazy("From"))
+    sampai = _day_field(gettext_lazy("Until"))
 
     @staticmethod
     def data_with_defaults(query, today: date) -> dict:

@@ -142,21 +142,12 @@ def release_list(request: HttpRequest) -> HttpResponse:
 def release_create(request: HttpRequest) -> HttpResponse:
     if not access.has_any(request.user, "release.write"):
         raise PermissionDenied
-    form = ReleaseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            release = publishing.create_release(
-                unit=form.cleaned_data["unit"], by=request.user, data=form.service_data(), tags=form.tag_names()
-            )
-        except Refused as exc:
-            if exc.status == 403:
-                raise PermissionDenied(exc.message) from None
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The draft was saved. Add photos, then submit it for review."))
-            return redirect("releases:staff_detail", pk=release.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "releases/staff/edit.html", {"form": form, "release": None}, status=status)
+    return _draft_form(
+        request, None, _("The draft was saved. Add photos, then submit it for review."),
+        lambda form: publishing.create_release(
+            unit=form.cleaned_data["unit"], by=request.user, data=form.service_data(), tags=form.tag_names()
+        ),
+    )  # fmt: skip
 
 
 @staff_required
@@ -165,20 +156,28 @@ def release_edit(request: HttpRequest, pk: int) -> HttpResponse:
     release = _release_for(request, pk, "release.write")
     if not publishing.may_edit(release, request.user):
         raise PermissionDenied
+    return _draft_form(
+        request, release, _("Your changes were saved."),
+        lambda form: publishing.update_release(
+            release, by=request.user, data=form.service_data(), tags=form.tag_names(), unit=form.cleaned_data["unit"]
+        ),
+    )  # fmt: skip
+
+
+def _draft_form(request: HttpRequest, release: Release | None, saved: str, save) -> HttpResponse:
+    """The draft's form, new or existing: `save(form)` calls the service and returns the release; a refusal
+    is shown on the form (a permission refusal is a 403)."""
     form = ReleaseForm(request.POST or None, instance=release, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            publishing.update_release(
-                release, by=request.user, data=form.service_data(), tags=form.tag_names(),
-                unit=form.cleaned_data["unit"],
-            )  # fmt: skip
+            result = save(form)
         except Refused as exc:
             if exc.status == 403:
                 raise PermissionDenied(exc.message) from None
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Your changes were saved."))
-            return redirect("releases:staff_detail", pk=release.pk)
+            messages.success(request, saved)
+            return redirect("releases:staff_detail", pk=result.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "releases/staff/edit.html", {"form": form, "release": release}, status=status)
 

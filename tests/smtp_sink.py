@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import socket
 import sys
 import threading
 
@@ -56,6 +57,18 @@ class Recorder:
             if self.keep:
                 self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
         return "250 Message accepted"
+
+
+def free_port() -> int:
+    """A free port for a sink, in 8200–8299 (the tests' and the benchmark's range)."""
+    for port in range(8200, 8300):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 8200-8299")
 
 
 class Sink(Controller):

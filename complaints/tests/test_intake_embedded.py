@@ -4,13 +4,13 @@ are written one by one in a transaction instead of in one PostgreSQL round trip 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from humas.tests.test_settings import settings_env
+
 ROOT = Path(__file__).resolve().parents[2]
-KNOBS = ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "HUMAS_VAR_DIR", "CACHE_KEY_PREFIX")
 FILE_ONE = """
 import django, json
 django.setup()
@@ -35,8 +35,7 @@ print(json.dumps({
 
 
 def test_a_report_is_filed_in_the_embedded_mode(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in KNOBS}
-    env.update(DJANGO_SETTINGS_MODULE="humas.settings", HUMAS_VAR_DIR=str(tmp_path / "var"), DEBUG="true")
+    env = settings_env(tmp_path, DEBUG="true")
     migrate = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=300)  # fmt: skip
     assert migrate.returncode == 0, migrate.stderr

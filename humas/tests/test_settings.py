@@ -19,12 +19,19 @@ PROBE = (
     " 'time_limit': settings.CELERY_TASK_TIME_LIMIT, 'acks_late': settings.CELERY_TASK_ACKS_LATE,"
     " 'serializer': settings.CELERY_TASK_SERIALIZER, 'tz': settings.TIME_ZONE}))"
 )
-KNOBS = ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "TIME_ZONE", "HUMAS_VAR_DIR")
+KNOBS = ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "TIME_ZONE", "HUMAS_VAR_DIR",
+         "CACHE_KEY_PREFIX")  # fmt: skip
+
+
+def settings_env(tmp_path, **env: str) -> dict[str, str]:
+    """This environment without the portal's knobs (so the embedded default applies), plus `env`."""
+    clean = {k: v for k, v in os.environ.items() if k not in KNOBS}
+    clean.update({"DJANGO_SETTINGS_MODULE": "humas.settings", "HUMAS_VAR_DIR": str(tmp_path / "var"), **env})
+    return clean
 
 
 def run_settings(tmp_path, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in KNOBS}
-    clean.update({"DJANGO_SETTINGS_MODULE": "humas.settings", "HUMAS_VAR_DIR": str(tmp_path / "var"), **env})
+    clean = settings_env(tmp_path, **env)
     return subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import time
 from datetime import timedelta
 
@@ -17,22 +16,11 @@ from django.utils import timezone
 
 from releases import deliveries, dispatch, publishing, release_mail
 from releases.models import Delivery, DeliveryStatus, Dispatch, DispatchState, Subscriber, SubscriberStatus
-from tests.smtp_sink import Sink
+from tests.smtp_sink import Sink, free_port
 
 from .factories import draft, published
 
 pytestmark = pytest.mark.django_db
-
-
-def free_port() -> int:
-    for port in range(8200, 8300):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 8200-8299")
 
 
 @pytest.fixture
