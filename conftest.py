@@ -57,11 +57,12 @@ def _clean_cache():
     from django.conf import settings
     from django.core.cache import cache
 
-    from humas import dates, units
+    from humas import dates, outbox, units
 
     def wipe():
         dates.forget_leave_days()  # a rolled-back test's rows fire no signal
         units.forget_active_units()
+        outbox.forget_wake_ups()
         if "RedisCache" in settings.CACHES["default"]["BACKEND"]:
             client = cache._cache.get_client(write=True)
             prefix = settings.CACHES["default"].get("KEY_PREFIX", "")

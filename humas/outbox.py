@@ -1,17 +1,20 @@
 """The e-mail outbox. `enqueue` writes the message in the caller's transaction and, on commit, wakes the
-sender: a Celery task that sends every pending message (`send_pending`). Wake-ups are coalesced — the
-first message after the sender started publishes a task, later ones only ring a counter in Redis — so under
-load one task sends hundreds of messages instead of one task each. When the broker cannot be reached (or a
-wake-up is lost with a killed worker) the rows simply wait for `sweep`, run every minute by beat. `deliver`
-sends one row at most once: it holds the row's lock while sending and skips locked rows."""
+sender: a Celery task that sends every pending message (`send_pending`). Wake-ups are coalesced in each
+process without any round trip: the first message after a quiet second publishes a task at once, the
+messages of the following second share one task scheduled for its end — so a busy process publishes at most
+two tasks a second, however many messages it stores, and a message waits about a second at most. When the
+broker cannot be reached (or a task is lost with a killed worker) the rows simply wait for `sweep`, run every
+minute by beat. `deliver` sends one row at most once: it holds the row's lock while sending and skips locked
+rows."""
 
 from __future__ import annotations
 
 import json
 import logging
 import random
+import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,7 +22,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from . import ratelimit, sql
+from . import sql
 from .models import OutboxEmail
 
 log = logging.getLogger(__name__)
@@ -86,28 +89,47 @@ def render_message(message: OutboxEmail) -> EmailMultiAlternatives:
     return email
 
 
-# the doorbell: how many messages were stored since the sender last started. A wake-up task lost with a
-# killed worker leaves it rung; it expires after WAKE_WINDOW seconds and the sweep sends meanwhile.
-DOORBELL = ("outbox-wake", "sender")
-WAKE_WINDOW = 120
+# wake-ups in this process: when the last one was published at once, and until when a scheduled one covers
+# every message committed before it (it scans after that moment). Races between threads only add a task.
+WAKE_EVERY = 1.0  # seconds
+_SCHEDULE_MARGIN = 0.1  # seconds of clock difference between this process and the worker tolerated
+_wake = {"last_now": float("-inf"), "covered_until": float("-inf")}
 
 
 def _wake_sender() -> None:
-    if ratelimit.count(*DOORBELL, window=WAKE_WINDOW) > 1:
-        return  # a sender is queued or at work and will find the message
     from .tasks import send_pending_email_task
 
+    # inline tasks (the embedded mode) run here and now, for every message
+    options = {} if send_pending_email_task.app.conf.task_always_eager else _wake_options(time.time())
+    if options is None:
+        return  # the scheduled sender starts after this message was committed and will find it
     try:
-        send_pending_email_task.apply_async(retry=False)
-    except Exception:  # the broker is down: the sweep sends it later; the next message tries again
-        ratelimit.reset(*DOORBELL)
+        send_pending_email_task.apply_async(retry=False, **options)
+    except Exception:  # the broker is down: the sweep sends it later; a message after this second tries again
+        _wake["covered_until"] = time.time() + WAKE_EVERY
         log.warning("outbox: broker unreachable, messages wait for the sweep", exc_info=True)
 
 
+def _wake_options(now: float) -> dict | None:
+    """How to publish the wake-up for a message committed at `now`: at once (the first in a second), at a
+    set time that is safely after `now` (the others), or not at all (a task already set for later takes it)."""
+    if now < _wake["covered_until"] - _SCHEDULE_MARGIN:
+        return None
+    if now >= _wake["last_now"] + WAKE_EVERY:
+        _wake["last_now"] = now
+        return {}
+    end_of_second = _wake["last_now"] + WAKE_EVERY
+    _wake["covered_until"] = end_of_second if end_of_second > now + _SCHEDULE_MARGIN else now + WAKE_EVERY
+    return {"eta": datetime.fromtimestamp(_wake["covered_until"], UTC)}
+
+
+def forget_wake_ups() -> None:
+    """Start this process's wake-up schedule afresh (the tests, between cases)."""
+    _wake.update(last_now=float("-inf"), covered_until=float("-inf"))
+
+
 def send_pending() -> int:
-    """The woken sender: answer the doorbell, then send every pending message that is due. A message
-    stored after the doorbell was answered rings it again and wakes another task. Returns the count sent."""
-    ratelimit.reset(*DOORBELL)
+    """The woken sender: send every pending message that is due. Returns the count sent."""
     return _send_due(_due(timezone.now()))
 
 
