@@ -23,7 +23,7 @@ from humas.api_views import PublicUnitList
 from humas.security import client_ip
 
 from . import intake
-from .forms import ComplaintForm
+from .forms import ApiComplaintForm
 from .models import Attachment, Category, Channel, Complaint
 from .tracking import public_attachments, public_events
 
@@ -121,7 +121,7 @@ class ComplaintSubmit(APIView):
             return error_response(
                 _("Too many reports were sent from your network in the last hour. Try again later."), status=429
             )
-        form = ComplaintForm(data=request.data, files=request.FILES)
+        form = ApiComplaintForm(data=request.data, files=request.FILES)
         if not form.is_valid():
             return error_response(_("Please check the fields marked below."), form_errors(form))
         try:

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from humas.forms import FixedChoiceField, HumanCheckMixin, new_stamp  # noqa: F401 (new_stamp: the tests build forms)
+from humas.forms import FixedChoiceField, HumanCheckMixin, new_stamp, validating_only  # noqa: F401 (new_stamp: tests)
 from humas.models import Unit
 from humas.units import active_unit
 
@@ -237,6 +237,9 @@ class ComplaintForm(forms.Form):
             visibility=d["visibility"],
             consent=d["consent"],
         )
+
+
+ApiComplaintForm = validating_only(ComplaintForm)  # the API's: validates only, never rendered
 
 
 class WebComplaintForm(HumanCheckMixin, ComplaintForm):

@@ -26,6 +26,23 @@ class FixedChoiceField(forms.ChoiceField):
         return result
 
 
+class _SharedFields(dict):
+    """A form class's fields that its instances share: the copy Django makes for each form is shallow."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+def validating_only(form_class: type[forms.Form]) -> type[forms.Form]:
+    """A subclass of `form_class` for validating input that is never shown as a form (an API). Django deep-copies
+    every field for each form it builds, so that one form's changes to its fields stay its own; validating
+    changes no field, so these forms share the class's fields and skip that copy. Use the ordinary class to
+    render a form or to change its fields."""
+    shared = type(f"{form_class.__name__}ForValidation", (form_class,), {"__module__": form_class.__module__})
+    shared.base_fields = _SharedFields(shared.base_fields)
+    return shared
+
+
 def new_stamp() -> str:
     return signing.TimestampSigner(salt=STAMP_SALT).sign(str(int(time.time())))
 

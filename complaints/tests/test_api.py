@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from complaints import workflow
+from complaints.forms import ApiComplaintForm, ComplaintForm
 from complaints.models import Channel, Complaint, EventKind, Status
 from humas.models import Unit
 
@@ -137,3 +138,28 @@ def test_the_unit_table_kept_per_process_follows_unit_changes(client, unit_tree)
     response = client.post("/api/v1/complaints/", {**VALID, "unit": "satker-baru"}, content_type="application/json")
     assert response.status_code == 201, response.content
     assert Complaint.objects.latest("pk").unit.slug == "satker-baru"
+
+
+def _field_state(form_class) -> dict:
+    """Everything a field and its widget hold, to see that validating changed none of it."""
+    return {
+        name: (repr(sorted(vars(field).items(), key=str)), repr(sorted(vars(field.widget).items(), key=str)))
+        for name, field in form_class.base_fields.items()
+    }
+
+
+@pytest.mark.django_db
+def test_the_api_form_shares_its_fields_and_validating_changes_none_of_them(unit_tree):
+    before = _field_state(ApiComplaintForm)
+    cases = [
+        VALID,
+        {**VALID, "identity_mode": "anonymous"},
+        {**VALID, "title": "", "reporter_phone": "12", "unit": "no-such-unit", "kind": "wish", "consent": ""},
+        {},
+    ]
+    for data in cases:
+        shared, ordinary = ApiComplaintForm(data=data), ComplaintForm(data=data)
+        assert shared.fields["title"] is ApiComplaintForm.base_fields["title"]  # no copy per form
+        assert shared.is_valid() == ordinary.is_valid()
+        assert shared.errors == ordinary.errors and shared.cleaned_data == ordinary.cleaned_data
+    assert _field_state(ApiComplaintForm) == before
