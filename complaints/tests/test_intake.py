@@ -43,6 +43,8 @@ def test_tracking_codes_are_12_crockford_characters_from_secrets():
     codes = {intake.new_tracking_code() for _ in range(2000)}
     assert len(codes) == 2000
     assert all(len(c) == 12 and set(c) <= set(intake.ALPHABET) for c in codes)
+    # every position draws from the whole alphabet (a slip in the bit arithmetic would pin some characters)
+    assert all({c[i] for c in codes} == set(intake.ALPHABET) for i in range(intake.CODE_LENGTH))
     assert len(intake.ALPHABET) ** intake.CODE_LENGTH >= 2**60
 
 
