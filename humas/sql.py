@@ -3,11 +3,13 @@
 PostgreSQL runs the statements of one simple-query message as one transaction when none is open (and as part
 of the open one otherwise), so `run` sends them together there: a failure in any of them leaves none of them
 written. Rows that refer to each other get their primary keys beforehand from their tables' sequences
-(`draw_ids`, one round trip for all). Elsewhere (SQLite, the embedded mode) the statements run one after the
-other inside `transaction.atomic`, and an inserted instance learns its key from the cursor."""
+(`draw_ids`: each process draws them in blocks, so most reports need no round trip for them). Elsewhere
+(SQLite, the embedded mode) the statements run one after the other inside `transaction.atomic`, and an
+inserted instance learns its key from the cursor."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -42,17 +44,35 @@ def _sequence(table: str, column: str) -> str:
         return cursor.fetchone()[0]
 
 
+ID_BLOCK = 32  # keys a process draws from a sequence at once (unused ones are gaps, as rollbacks leave)
+_drawn: dict[str, list[int]] = {}  # sequence -> keys drawn by this process and not used yet, largest first
+_drawn_by = [os.getpid()]
+
+
 def draw_ids(*objs: models.Model) -> None:
-    """Give unsaved instances their primary keys from their tables' sequences (PostgreSQL; one round trip),
-    so that rows referring to them can go in the same `run`. Elsewhere they get their keys as they are
-    inserted."""
+    """Give unsaved instances their primary keys from their tables' sequences (PostgreSQL), so that rows
+    referring to them can go in the same `run`. Keys come from blocks this process drew earlier (one round
+    trip per ID_BLOCK rows); a key drawn later is larger than every key drawn before it, so rows of one report
+    still sort in the order they were made. Elsewhere they get their keys as they are inserted."""
     if not one_round_trip() or not objs:
         return
-    calls = ", ".join("nextval(%s)" for _ in objs)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {calls}", [_sequence(o._meta.db_table, o._meta.pk.column) for o in objs])
-        for obj, pk in zip(objs, cursor.fetchone(), strict=True):
-            obj.pk = pk
+    if _drawn_by[0] != os.getpid():  # a forked process must not hand out its parent's keys a second time
+        _drawn.clear()
+        _drawn_by[0] = os.getpid()
+    sequences = [_sequence(o._meta.db_table, o._meta.pk.column) for o in objs]
+    short = sorted(s for s in set(sequences) if len(_drawn.get(s, ())) < sequences.count(s))
+    if short:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s, nextval(s::regclass) FROM unnest(%s::text[]) AS s, generate_series(1, %s)",
+                [short, ID_BLOCK],
+            )
+            for sequence, key in cursor.fetchall():
+                _drawn.setdefault(sequence, []).append(key)
+        for sequence in short:
+            _drawn[sequence].sort(reverse=True)
+    for obj, sequence in zip(objs, sequences, strict=True):
+        obj.pk = _drawn[sequence].pop()
 
 
 @cache

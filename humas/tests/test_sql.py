@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
@@ -45,3 +47,34 @@ def test_a_failing_statement_leaves_none_of_them_written():
     assert list(Complaint.objects.values_list("tracking_code", flat=True)) == ["DDDDEEEEFFFF"]
     # the connection is usable afterwards (no transaction left aborted)
     assert Complaint.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_keys_are_drawn_in_blocks_and_a_key_drawn_later_is_larger():
+    unit = Unit.objects.create(name="Biro Humas", slug="biro-humas")
+    sql._drawn.clear()
+    complaints = [new_complaint(unit, f"KKKKMMMM{n:04d}".replace("0", "A")) for n in range(sql.ID_BLOCK + 1)]
+    with CaptureQueriesContext(connection) as queries:
+        for complaint in complaints:
+            sql.draw_ids(complaint)
+    assert len(queries) == 2  # one block, then the next one for the last report
+    keys = [c.pk for c in complaints]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    for complaint in complaints:
+        sql.run([sql.insert(complaint)])
+    # a row saved the ordinary way takes its key from the sequence now: above every key handed out before
+    later = new_complaint(unit, "NNNNPPPPQQQQ")
+    later.save()
+    assert later.pk > max(keys)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_forked_process_does_not_hand_out_its_parents_keys():
+    unit = Unit.objects.create(name="Biro Humas", slug="biro-humas")
+    complaint = new_complaint(unit, "RRRRSSSSTTTT")
+    sequence = sql._sequence(Complaint._meta.db_table, "id")
+    sql._drawn.clear()
+    sql._drawn[sequence] = [10**9 + 2, 10**9 + 1]  # drawn by the parent before it forked this process
+    sql._drawn_by[0] = -1
+    sql.draw_ids(complaint)
+    assert complaint.pk < 10**9 and sql._drawn_by[0] == os.getpid()
