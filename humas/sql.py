@@ -10,6 +10,8 @@ inserted instance learns its key from the cursor."""
 from __future__ import annotations
 
 import os
+import re
+import weakref
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -100,7 +102,14 @@ def run(statements: list[Statement]) -> list[tuple]:
     with connection.cursor() as cursor:
         if one_round_trip():
             built = [_built(s) for s in statements]
-            cursor.execute(";\n".join(sql for sql, _ in built), [p for _, params in built for p in params])
+            driver = connection.connection
+            message, new_names = _prepared_message(driver, [sql for sql, _ in built])
+            try:
+                cursor.execute(message, [p for _, params in built for p in params])
+            except BaseException:
+                _prepared[driver] = None  # some of the message's PREPAREs may have run: start afresh next time
+                raise
+            _prepared[driver] |= new_names
             rows = cursor.fetchall() if cursor.description else []
         else:
             with transaction.atomic():
@@ -113,3 +122,48 @@ def run(statements: list[Statement]) -> list[tuple]:
         if statement.obj is not None:
             statement.obj._state.adding, statement.obj._state.db = False, connection.alias
     return rows
+
+
+# PostgreSQL parses and plans each kind of statement `run` sends once per database connection, not for every
+# report: the first message of a connection that carries it says PREPARE … AS …, later ones say EXECUTE.
+MAX_PREPARED = 100  # kinds of statement a process prepares; any further ones are sent as they are
+_names: dict[str, tuple[str, str, int]] = {}  # statement text -> (name, PREPARE statement, placeholders)
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # driver connection -> names prepared on it
+
+
+def _prepared_message(driver, texts: list[str]) -> tuple[str, set[str]]:
+    """The message that runs `texts` as prepared statements on `driver`, and the names it prepares."""
+    known = _prepared.get(driver)
+    parts = []
+    if known is None:
+        if driver in _prepared:  # a message failed half-way on this connection: forget what it prepared
+            parts.append("DEALLOCATE ALL")
+        known = _prepared[driver] = set()
+    new_names: set[str] = set()
+    for text in texts:
+        prepared = _names.get(text)
+        if prepared is None and len(_names) < MAX_PREPARED:
+            prepared = _names[text] = _prepare(f"humas_{len(_names) + 1}", text)
+        if prepared is None:
+            parts.append(text)
+            continue
+        name, statement, placeholders = prepared
+        if name not in known and name not in new_names:
+            parts.append(statement)
+            new_names.add(name)
+        parts.append(f"EXECUTE {name} ({', '.join(['%s'] * placeholders)})" if placeholders else f"EXECUTE {name}")
+    return ";\n".join(parts), new_names
+
+
+def _prepare(name: str, text: str) -> tuple[str, str, int]:
+    """PREPARE with PostgreSQL's placeholders ($1, $2…) for psycopg2's (%s); a literal percent sign (%%) stays."""
+    count = 0
+
+    def number(match: re.Match) -> str:
+        nonlocal count
+        if match.group() == "%%":
+            return "%%"
+        count += 1
+        return f"${count}"
+
+    return name, f"PREPARE {name} AS {re.sub(r'%%|%s', number, text)}", count

@@ -78,3 +78,37 @@ def test_a_forked_process_does_not_hand_out_its_parents_keys():
     sql._drawn_by[0] = -1
     sql.draw_ids(complaint)
     assert complaint.pk < 10**9 and sql._drawn_by[0] == os.getpid()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statements_are_prepared_once_per_connection_and_a_failed_message_starts_afresh():
+    unit = Unit.objects.create(name="Biro Humas", slug="biro-humas")
+    connection.close()  # a new connection: nothing prepared on it yet
+    percent = sql.Statement("SELECT '100%%' || %s, %s::int + 1", ["x", 41])
+    with CaptureQueriesContext(connection) as queries:
+        assert sql.run([percent]) == [("100%x", 42)]
+        assert sql.run([percent]) == [("100%x", 42)]
+    first, second = (q["sql"] for q in queries.captured_queries)
+    assert "PREPARE" in first and "PREPARE" not in second and "EXECUTE" in second
+
+    taken = new_complaint(unit, "DDDDEEEEFFFF")
+    taken.save()
+    fresh, duplicate = new_complaint(unit, "GGGGHHHHJJJJ"), new_complaint(unit, "DDDDEEEEFFFF")
+    sql.draw_ids(fresh, duplicate)
+    with pytest.raises(DatabaseError):
+        sql.run([sql.insert(fresh), sql.insert(duplicate)])
+    with CaptureQueriesContext(connection) as queries:
+        assert sql.run([percent]) == [("100%x", 42)]  # whatever the failed message prepared is dropped first
+    assert queries.captured_queries[0]["sql"].startswith("DEALLOCATE ALL")
+    again = new_complaint(unit, "KKKKMMMMNNNN")
+    sql.draw_ids(again)
+    sql.run([sql.insert(again)])
+    assert set(Complaint.objects.values_list("tracking_code", flat=True)) == {"DDDDEEEEFFFF", "KKKKMMMMNNNN"}
+
+
+@pytest.mark.django_db
+def test_beyond_the_prepared_limit_statements_are_sent_as_they_are(monkeypatch):
+    monkeypatch.setattr(sql, "MAX_PREPARED", len(sql._names))
+    with CaptureQueriesContext(connection) as queries:
+        assert sql.run([sql.Statement("SELECT %s::int * 2 AS never_prepared", [21])]) == [(42,)]
+    assert "PREPARE" not in queries.captured_queries[0]["sql"]
