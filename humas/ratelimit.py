@@ -14,18 +14,22 @@ def _key(scope: str, ident: str) -> str:
     return f"rl:{scope}:{digest}"
 
 
+# count one event and start the window with the first: one command, atomic, so a key never lives unexpiring
+_COUNT = """local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n"""
+_count_script = []  # the registered script, made with the first client
+
+
 def count(scope: str, ident: str, *, window: int) -> int:
     """Count one event; returns how many fell in the current `window` seconds (the first starts it)."""
     key = _key(scope, ident)
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        # one round trip: start the window if there is none, then count
         client = backend._cache.get_client(write=True)
-        redis_key = backend.make_and_validate_key(key)
-        with client.pipeline(transaction=False) as pipe:
-            pipe.set(redis_key, 0, ex=window, nx=True)
-            pipe.incr(redis_key)
-            return pipe.execute()[1]
+        if not _count_script:
+            _count_script.append(client.register_script(_COUNT))
+        return _count_script[0](keys=[backend.make_and_validate_key(key)], args=[window], client=client)
     if cache.add(key, 1, timeout=window):
         return 1
     try:
