@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -145,24 +146,29 @@ def _statements(changes: Shares) -> list[sql.Statement]:
     by_table: dict[str, list[tuple[tuple, tuple[int, ...]]]] = defaultdict(list)
     for (table, key), delta in changes.items():
         by_table[table].append((key, delta))
-    quote = connection.ops.quote_name
     statements = []
-    for table, (model, keys, counted) in TABLES.items():
+    for table in TABLES:
         rows = sorted(by_table.get(table, []))
-        if not rows:
-            continue
-        name = quote(model._meta.db_table)
-        columns = ", ".join(quote(c) for c in (*keys, *counted))
-        one = "(" + ", ".join(["%s"] * (len(keys) + len(counted))) + ")"
-        add = ", ".join(f"{quote(c)} = {name}.{quote(c)} + EXCLUDED.{quote(c)}" for c in counted)
-        statements.append(
-            sql.Statement(
-                f"INSERT INTO {name} ({columns}) VALUES {', '.join([one] * len(rows))}"  # noqa: S608
-                f" ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {add}",
-                [_adapt(v) for key, delta in rows for v in (*key, *delta)],
+        if rows:
+            statements.append(
+                sql.Statement(_upsert(table, len(rows)), [_adapt(v) for key, delta in rows for v in (*key, *delta)])
             )
-        )
     return statements
+
+
+@cache
+def _upsert(table: str, rows: int) -> str:
+    """The upsert adding `rows` rows of deltas to a summary table (its text, made once per process)."""
+    model, keys, counted = TABLES[table]
+    quote = connection.ops.quote_name
+    name = quote(model._meta.db_table)
+    columns = ", ".join(quote(c) for c in (*keys, *counted))
+    one = "(" + ", ".join(["%s"] * (len(keys) + len(counted))) + ")"
+    add = ", ".join(f"{quote(c)} = {name}.{quote(c)} + EXCLUDED.{quote(c)}" for c in counted)
+    return (
+        f"INSERT INTO {name} ({columns}) VALUES {', '.join([one] * rows)}"  # noqa: S608
+        f" ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {add}"
+    )
 
 
 # --- recomputing them from the reports (set-based) ------------------------------------------------------------------
