@@ -121,7 +121,9 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Delivery(models.Model):
-    dispatch = models.ForeignKey(Dispatch, related_name="deliveries", on_delete=models.CASCADE)
+    # no index of its own: the unique (dispatch, subscriber) and (dispatch, status, id) lead with it, and
+    # every index is written again each time a row changes status (three times per message)
+    dispatch = models.ForeignKey(Dispatch, related_name="deliveries", on_delete=models.CASCADE, db_index=False)
     subscriber = models.ForeignKey(Subscriber, related_name="deliveries", on_delete=models.CASCADE)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
