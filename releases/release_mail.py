@@ -7,7 +7,8 @@ Two ways to turn that into one subscriber's message:
   `.eml` files of the embedded mode, an ESP through django-anymail, the tests' locmem box);
 - `FastMessage` serialises the message to bytes ONCE with markers in the per-subscriber places (Date, To,
   Message-ID, List-Unsubscribe, the name and links in both parts), and fills each subscriber in by byte
-  substitution; the bytes go straight to an open SMTP connection's `sendmail`. Both parts are 7bit/8bit
+  substitution; the bytes go straight to an open SMTP connection (`send_bytes`: smtplib's `sendmail`
+  without parsing the two addresses again for every message). Both parts are 7bit/8bit
   (Django never base64-encodes UTF-8 text), so the markers survive serialisation; a subscriber whose values
   would make a line longer than RFC 5321's 998 octets, whose address is not ASCII, or whose values could
   break the MIME structure gets the ordinary build instead. The tests check that both ways parse to the
@@ -23,6 +24,7 @@ import email.policy
 import functools
 import re
 import secrets
+import smtplib
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -239,6 +241,7 @@ class Composer:
         self.host = subscriptions.list_id().strip("<>")
         self.raw = isinstance(backend, SMTPBackend)
         self.sender = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
+        self.quoted_sender = smtplib.quoteaddr(self.sender)
         self.rendered: dict[str, Rendered] = {}
         self.links: dict[str, Callable[[int], dict[str, str]]] = {}
         self.fast: dict[tuple[str, bool], FastMessage] = {}
@@ -276,6 +279,47 @@ class Composer:
     def send(self, backend: Any, to: str, prepared: bytes | EmailMultiAlternatives) -> None:
         """Over the backend's open connection; raises what smtplib (or the backend) raises."""
         if isinstance(prepared, bytes):
-            backend.connection.sendmail(self.sender, [to], prepared)
+            send_bytes(backend.connection, self.sender, self.quoted_sender, to, prepared)
         else:
             backend.send_messages([prepared])
+
+
+# an address made only of dot-atoms (RFC 5322), as the subscription form stores them: its quoted form is
+# itself in angle brackets, which smtplib would find by parsing it for every message
+_DOT_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_PLAIN_ADDRESS = re.compile(rf"{_DOT_ATOM}@{_DOT_ATOM}")
+
+
+def quoted(address: str) -> str:
+    """smtplib.quoteaddr(address), without parsing a plain address."""
+    return f"<{address}>" if _PLAIN_ADDRESS.fullmatch(address) else smtplib.quoteaddr(address)
+
+
+def send_bytes(smtp: smtplib.SMTP, sender: str, quoted_sender: str, to: str, data: bytes) -> None:
+    """smtplib's sendmail(sender, [to], data) — the same commands, answers and exceptions — with the sender's
+    address quoted once per batch and a plain recipient's without parsing (a profile of the fan-out found
+    smtplib parsing the two addresses of every message to cost a quarter of the worker's time)."""
+    smtp.ehlo_or_helo_if_needed()
+    size = f" size={len(data)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
+    smtp.putcmd("mail", f"FROM:{quoted_sender}{size}")
+    code, answer = smtp.getreply()
+    if code != 250:
+        _abandon(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, answer, sender)
+    smtp.putcmd("rcpt", f"TO:{quoted(to)}")
+    code, answer = smtp.getreply()
+    if code not in (250, 251):
+        _abandon(smtp, code)
+        raise smtplib.SMTPRecipientsRefused({to: (code, answer)})
+    code, answer = smtp.data(data)
+    if code != 250:
+        _abandon(smtp, code)
+        raise smtplib.SMTPDataError(code, answer)
+
+
+def _abandon(smtp: smtplib.SMTP, code: int) -> None:
+    """After a refusal, as sendmail does: a 421 (the server is closing) closes, anything else resets."""
+    if code == 421:
+        smtp.close()
+    else:
+        smtp._rset()

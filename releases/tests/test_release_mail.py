@@ -6,10 +6,14 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import smtplib
 import time
 from email.utils import make_msgid
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from releases import release_mail, subscriptions
 from releases.models import Release
@@ -114,3 +118,23 @@ def test_values_that_do_not_fit_fall_back_to_the_ordinary_build(editor, unit_tre
     assert fast.bytes_for(**{**fits, "name": "x" * 1000}) is None  # a line over 998 octets: Django's QP
     assert fast.bytes_for(**{**fits, "name": "a\r\nBcc: x@evil.example"}) is None
     assert fast.bytes_for(**{**fits, "name": fast.boundary.decode()}) is None
+
+
+_ATEXT = "abcxyzABCXYZ0189!#$%&'*+/=?^_`{|}~-"
+
+
+@given(
+    st.lists(st.text(alphabet=_ATEXT, min_size=1, max_size=8), min_size=1, max_size=3),
+    st.lists(st.text(alphabet=_ATEXT, min_size=1, max_size=8), min_size=1, max_size=3),
+)
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_a_plain_address_is_quoted_as_smtplib_quotes_it(local, domain):
+    address = ".".join(local) + "@" + ".".join(domain)
+    assert release_mail.quoted(address) == smtplib.quoteaddr(address)
+
+
+@pytest.mark.parametrize(
+    "address", ['"jo smith"@media.example', "Jo <jo@media.example>", "jo@[127.0.0.1]", "not an address", ""]
+)
+def test_any_other_address_goes_through_smtplib(address):
+    assert release_mail.quoted(address) == smtplib.quoteaddr(address)
