@@ -30,6 +30,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate, make_msgid
+from html import escape as html_escape
 from typing import Any
 
 from django.conf import settings
@@ -192,11 +193,11 @@ class FastMessage:
             "Message-ID": header_line("Message-ID", message_id),
             "List-Unsubscribe": header_line("List-Unsubscribe", f"<{unsubscribe}>"),
             "text_name": name.encode(),
-            "html_name": escape(name).encode(),
+            "html_name": html_escape(name).encode(),  # what django.utils.html.escape gives, minus its lazy wrapper
             "text_manage": manage.encode(),
-            "html_manage": escape(manage).encode(),
+            "html_manage": html_escape(manage).encode(),
             "text_unsubscribe": unsubscribe.encode(),
-            "html_unsubscribe": escape(unsubscribe).encode(),
+            "html_unsubscribe": html_escape(unsubscribe).encode(),
         }
         if (
             None in values.values()  # a header the e-mail package would fold or encode otherwise

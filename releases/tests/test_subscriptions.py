@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -158,3 +158,12 @@ def test_bounces_and_complaints_stop_an_address(settings):
     subscriptions.record_bounce(email="c@tv.example", complaint=True)
     other.refresh_from_db()
     assert other.status == SubscriberStatus.COMPLAINED
+
+
+@pytest.mark.parametrize("salt", [subscriptions.MANAGE_SALT, subscriptions.UNSUBSCRIBE_SALT])
+def test_the_batch_signer_makes_djangos_own_tokens(salt, settings):
+    sign = subscriptions.batch_signer(salt)
+    for value in ["1", "42", "100000", "ä-non-ascii"]:
+        assert sign(value) == signing.Signer(salt=salt).sign(value)
+    settings.SECRET_KEY = "another-secret-" + "k" * 40  # made with the key of its time
+    assert subscriptions.batch_signer(salt)("42") == signing.Signer(salt=salt).sign("42") != sign("42")
