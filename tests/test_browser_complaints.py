@@ -68,7 +68,10 @@ def test_a_citizen_files_with_a_photo_and_tracks_the_report(page, unit_tree, pho
     other.wait_for_url(f"**/pengaduan/lacak/{complaint.pk}/")
     assert other.locator("h1").inner_text() == "Jalan berlubang di depan pasar Cakranegara"
     assert other.locator(".timeline img").count() == 1
-    thumbnail_ok = other.locator(".timeline img").evaluate("img => img.complete && img.naturalWidth > 0")
-    assert thumbnail_ok
+    # the thumbnail loads (through the view that checks the code): waited for, since it may still be on its way
+    other.wait_for_function(
+        "() => { const img = document.querySelector('.timeline img'); return img.complete && img.naturalWidth > 0 }",
+        timeout=10_000,
+    )
     other.screenshot(path=os.path.join(SCREENSHOT_DIR, "complaint-tracking-360.png"), full_page=True)
     context.close()
