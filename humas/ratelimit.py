@@ -43,6 +43,3 @@ def hit(scope: str, ident: str, *, limit: int, window: int) -> bool:
     """Count one attempt; False once more than `limit` attempts fell in the current `window` seconds."""
     return count(scope, ident, window=window) <= limit
 
-
-def reset(scope: str, ident: str) -> None:
-    cache.delete(_key(scope, ident))
