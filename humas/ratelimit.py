@@ -42,4 +42,3 @@ def count(scope: str, ident: str, *, window: int) -> int:
 def hit(scope: str, ident: str, *, limit: int, window: int) -> bool:
     """Count one attempt; False once more than `limit` attempts fell in the current `window` seconds."""
     return count(scope, ident, window=window) <= limit
-

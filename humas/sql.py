@@ -48,7 +48,7 @@ def _sequence(table: str, column: str) -> str:
 
 ID_BLOCK = 32  # keys a process draws from a sequence at once (unused ones are gaps, as rollbacks leave)
 _drawn: dict[str, list[int]] = {}  # sequence -> keys drawn by this process and not used yet, largest first
-_drawn_by = [os.getpid()]
+os.register_at_fork(after_in_child=_drawn.clear)  # a forked process must not hand out its parent's keys again
 
 
 def draw_ids(*objs: models.Model) -> None:
@@ -58,9 +58,6 @@ def draw_ids(*objs: models.Model) -> None:
     still sort in the order they were made. Elsewhere they get their keys as they are inserted."""
     if not one_round_trip() or not objs:
         return
-    if _drawn_by[0] != os.getpid():  # a forked process must not hand out its parent's keys a second time
-        _drawn.clear()
-        _drawn_by[0] = os.getpid()
     sequences = [_sequence(o._meta.db_table, o._meta.pk.column) for o in objs]
     short = sorted(s for s in set(sequences) if len(_drawn.get(s, ())) < sequences.count(s))
     if short:

@@ -68,16 +68,16 @@ def test_keys_are_drawn_in_blocks_and_a_key_drawn_later_is_larger():
     assert later.pk > max(keys)
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_forked_process_does_not_hand_out_its_parents_keys():
-    unit = Unit.objects.create(name="Biro Humas", slug="biro-humas")
-    complaint = new_complaint(unit, "RRRRSSSSTTTT")
-    sequence = sql._sequence(Complaint._meta.db_table, "id")
     sql._drawn.clear()
-    sql._drawn[sequence] = [10**9 + 2, 10**9 + 1]  # drawn by the parent before it forked this process
-    sql._drawn_by[0] = -1
-    sql.draw_ids(complaint)
-    assert complaint.pk < 10**9 and sql._drawn_by[0] == os.getpid()
+    sql._drawn["some_seq"] = [10**9 + 2, 10**9 + 1]  # drawn by this process before it forks
+    child = os.fork()
+    if child == 0:  # the child: it must draw its own keys, not reuse these
+        os._exit(0 if sql._drawn == {} else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert sql._drawn == {"some_seq": [10**9 + 2, 10**9 + 1]}  # the parent keeps its own
+    sql._drawn.clear()
 
 
 @pytest.mark.django_db(transaction=True)
