@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -19,8 +20,9 @@ from .models import Delivery, DeliveryStatus, Subscriber
 SAVED = ("status", "attempts", "last_error", "message_id", "sent_at", "lease_until", "next_attempt_at")
 
 
+@cache
 def _names() -> dict[str, str]:
-    """Quoted table and column names: `delivery`, `d_<field>`, `subscriber`, `s_<field>`."""
+    """Quoted table and column names: `delivery`, `d_<field>`, `subscriber`, `s_<field>` (once per process)."""
     d, s = Delivery._meta, Subscriber._meta
     names = {"delivery": d.db_table, "subscriber": s.db_table}
     names.update({f"d_{f.name}": f.column for f in d.concrete_fields})
