@@ -84,14 +84,28 @@ def message(
 ) -> EmailMultiAlternatives:
     """One subscriber's message, built the ordinary way."""
     values = {"name": name, **links}
+    return _email(rendered, to=to, message_id=message_id, unsubscribe_url=links["unsubscribe_url"],
+                  reply_to=reply_to, text_values=values, html_values=values, escape_html=True)  # fmt: skip
+
+
+def _email(
+    rendered: Rendered, *, to: str, message_id: str, unsubscribe_url: str, reply_to: str,
+    text_values: dict[str, str], html_values: dict[str, str], escape_html: bool, date: str = "",
+) -> EmailMultiAlternatives:  # fmt: skip
+    """The message both ways build: the ordinary one with a subscriber's values, FastMessage with markers
+    (its own Date, and HTML values it escapes itself when it fills them in)."""
     email = EmailMultiAlternatives(
         rendered.subject,
-        fill(rendered.text, values, html=False),
+        fill(rendered.text, text_values, html=False),
         to=[to],
         reply_to=[reply_to] if reply_to else None,
-        headers={"Message-ID": message_id, **subscriptions.list_headers_for(links["unsubscribe_url"])},
+        headers={
+            **({"Date": date} if date else {}),
+            "Message-ID": message_id,
+            **subscriptions.list_headers_for(unsubscribe_url),
+        },
     )
-    email.attach_alternative(fill(rendered.html, values, html=True), "text/html")
+    email.attach_alternative(fill(rendered.html, html_values, html=escape_html), "text/html")
     return email
 
 
@@ -157,18 +171,11 @@ class FastMessage:
         b = body
         text = {"name": b["text_name"], "manage_url": b["text_manage"], "unsubscribe_url": b["text_unsubscribe"]}
         html = {"name": b["html_name"], "manage_url": b["html_manage"], "unsubscribe_url": b["html_unsubscribe"]}
-        email = EmailMultiAlternatives(
-            rendered.subject,
-            fill(rendered.text, text, html=False),
-            to=[headers["To"]],
-            reply_to=[reply_to] if reply_to else None,
-            headers={
-                "Date": headers["Date"],  # the time of sending, not of this serialisation (it is reused)
-                "Message-ID": headers["Message-ID"],
-                **subscriptions.list_headers_for(f"humas-unsubscribe-{tag}"),
-            },
-        )
-        email.attach_alternative(fill(rendered.html, html, html=False), "text/html")
+        email = _email(
+            rendered, to=headers["To"], message_id=headers["Message-ID"], unsubscribe_url=f"humas-unsubscribe-{tag}",
+            reply_to=reply_to, text_values=text, html_values=html, escape_html=False,
+            date=headers["Date"],  # the time of sending, not of this serialisation (it is reused)
+        )  # fmt: skip
         mime = email.message()
         encodings = [part.get("Content-Transfer-Encoding") for part in mime.walk() if not part.is_multipart()]
         self.usable = all(encoding in ("7bit", "8bit") for encoding in encodings)
