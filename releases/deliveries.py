@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
+
+from humas import sql
 
 from .models import Delivery, DeliveryStatus, Subscriber
 
@@ -70,7 +71,7 @@ def claim(dispatch_id: int, size: int, *, now: datetime) -> list[Row]:
     lease = now + timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
     if connection.vendor == "postgresql":
         q = _names()
-        sql = (  # identifiers from the models' meta; every value is a parameter
+        text = (  # identifiers from the models' meta; every value is a parameter
             f"WITH picked AS MATERIALIZED (SELECT {q['d_id']} FROM {q['delivery']}"  # noqa: S608
             f" WHERE {q['d_dispatch']} = %s AND {q['d_status']} = %s"
             f" AND ({q['d_next_attempt_at']} IS NULL OR {q['d_next_attempt_at']} <= %s)"
@@ -82,9 +83,8 @@ def claim(dispatch_id: int, size: int, *, now: datetime) -> list[Row]:
             f" s.{q['s_language']}, s.{q['s_status']} FROM claimed AS c JOIN {q['subscriber']} AS s"
             f" ON s.{q['s_id']} = c.{q['d_subscriber']} ORDER BY c.{q['d_id']}"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [dispatch_id, DeliveryStatus.PENDING, now, size, DeliveryStatus.SENDING, lease])
-            return [Row(*values) for values in cursor.fetchall()]
+        params = [dispatch_id, DeliveryStatus.PENDING, now, size, DeliveryStatus.SENDING, lease]
+        return [Row(*values) for values in sql.run([sql.Statement(text, params)])]  # prepared once per connection
     with transaction.atomic():
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True)
@@ -101,7 +101,10 @@ def claim(dispatch_id: int, size: int, *, now: datetime) -> list[Row]:
 
 
 def save(rows: list[Row]) -> None:
-    """Write back a batch's rows in one statement: on PostgreSQL an UPDATE … FROM (VALUES …)."""
+    """Write back a batch's rows in one round trip. On PostgreSQL the rows that end alike (a batch's sent rows
+    share their status, attempts, sending time…) go in one UPDATE each, with only their keys and Message-IDs
+    as arrays: a statement whose text is the same for every batch, prepared once per connection (humas.sql),
+    and no per-row parameters to adapt but two."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -109,19 +112,29 @@ def save(rows: list[Row]) -> None:
             [Delivery(pk=row.pk, **{name: getattr(row, name) for name in SAVED}) for row in rows], SAVED
         )
         return
+    alike: dict[tuple, list[Row]] = {}
+    for row in rows:
+        alike.setdefault(tuple(getattr(row, name) for name in SHARED), []).append(row)
+    sql.run(
+        [
+            sql.Statement(_save_sql(), [*shared, [row.pk for row in group], [row.message_id for row in group]])
+            for shared, group in alike.items()
+        ]
+    )
+
+
+SHARED = tuple(name for name in SAVED if name != "message_id")  # what the rows of one UPDATE have in common
+
+
+@cache
+def _save_sql() -> str:
     q = _names()
     meta = Delivery._meta
-    fields = [meta.pk, *(meta.get_field(name) for name in SAVED)]
-    row_sql = "(" + ", ".join(f"%s::{field.cast_db_type(connection)}" for field in fields) + ")"
-    params: list[Any] = []
-    for row in rows:
-        params += [row.pk, *(getattr(row, name) for name in SAVED)]
-    names = ", ".join(q[f"d_{name}"] for name in ("id", *SAVED))
-    assignments = ", ".join(f"{q[f'd_{name}']} = v.{q[f'd_{name}']}" for name in SAVED)
-    values = ", ".join([row_sql] * len(rows))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {q['delivery']} AS d SET {assignments} FROM (VALUES {values}) AS v({names})"  # noqa: S608
-            f" WHERE d.{q['d_id']} = v.{q['d_id']}",
-            params,
-        )
+    assignments = ", ".join(
+        f"{q[f'd_{name}']} = %s::{meta.get_field(name).cast_db_type(connection)}" for name in SHARED
+    )
+    message_id = meta.get_field("message_id").cast_db_type(connection)
+    return (
+        f"UPDATE {q['delivery']} AS d SET {assignments}, {q['d_message_id']} = v.message_id"  # noqa: S608
+        f" FROM unnest(%s::bigint[], %s::{message_id}[]) AS v(id, message_id) WHERE d.{q['d_id']} = v.id"
+    )
