@@ -189,8 +189,44 @@ class FastMessage:
         self.literals = pieces[0::2]
         self.keys = [by_marker[piece] for piece in pieces[1::2]]
         self.usable = self.usable and sorted(self.keys) == sorted(by_marker.values())
+        self.lines = self._lines_with_values(set(headers))
+
+    def _lines_with_values(self, header_keys: set[str]) -> list[tuple[int, tuple[str, ...]]]:
+        """(octets of literal text, keys of the values on it) for each line that holds a body value, so that a
+        subscriber's line lengths are known without splitting the whole message. A line without values that is
+        already too long, or a header marker that does not take whole lines, makes the message unusable."""
+        lines: list[tuple[int, tuple[str, ...]]] = []
+        length, on_line = 0, []
+
+        def end_line() -> None:
+            if on_line:
+                lines.append((length, tuple(on_line)))
+            elif length > LINE_LIMIT:
+                self.usable = False
+
+        for index, literal in enumerate(self.literals):
+            first, *rest = literal.split(b"\r\n")
+            length += len(first)
+            for part in rest:
+                end_line()
+                length, on_line = len(part), []
+            if index < len(self.keys):
+                key = self.keys[index]
+                if key not in header_keys:
+                    on_line.append(key)
+                elif length or on_line:  # a header's line(s) replace whole lines, ending with their CRLF
+                    self.usable = False
+        end_line()
+        return lines
 
     def bytes_for(self, *, to: str, name: str, links: dict[str, str], message_id: str) -> bytes | None:
+        values = self.values_for(to=to, name=name, links=links, message_id=message_id)
+        if values is None or not self.fits(values):
+            return None
+        return self.join(values)
+
+    def values_for(self, *, to: str, name: str, links: dict[str, str], message_id: str) -> dict[str, bytes] | None:
+        """What goes in place of each marker, or None when a value cannot go in by substitution."""
         if not self.usable or not (self.eight_bit or name.isascii()):
             return None
         manage, unsubscribe = links["manage_url"], links["unsubscribe_url"]
@@ -214,14 +250,22 @@ class FastMessage:
             or (self.boundary and any(self.boundary in value for value in values.values()))
         ):
             return None
+        return values
+
+    def fits(self, values: dict[str, bytes]) -> bool:
+        """Whether every line of the message with these values is within RFC 5321's limit."""
+        for name in ("To", "Message-ID", "List-Unsubscribe"):  # whole (folded) header lines; Date is short
+            value = values[name]
+            if len(value) > LINE_LIMIT and max(map(len, value.split(b"\r\n"))) > LINE_LIMIT:
+                return False
+        return all(literal + sum(len(values[key]) for key in keys) <= LINE_LIMIT for literal, keys in self.lines)
+
+    def join(self, values: dict[str, bytes]) -> bytes:
         out = [self.literals[0]]
         for key, literal in zip(self.keys, self.literals[1:], strict=True):
             out.append(values[key])
             out.append(literal)
-        data = b"".join(out)
-        if max(map(len, data.split(b"\r\n"))) > LINE_LIMIT:
-            return None
-        return data
+        return b"".join(out)
 
 
 # Rendered templates and serialised messages are kept per worker process across batches (a dispatch of

@@ -120,6 +120,31 @@ def test_values_that_do_not_fit_fall_back_to_the_ordinary_build(editor, unit_tre
     assert fast.bytes_for(**{**fits, "name": fast.boundary.decode()}) is None
 
 
+@pytest.mark.parametrize("site", ["https://a.id", "https://humas." + "kabupaten-contoh-" * 20 + "go.id/portal"])
+def test_the_line_check_agrees_with_splitting_the_whole_message(editor, unit_tree, settings, site):
+    """`fits` knows each line's length from the shape worked out once; it must say what splitting says,
+    at and around the limit, for a long name, a long address and long links."""
+    settings.SITE_URL = site
+    release = published(unit_tree["kanwil"], editor, dateline="")
+    fast = release_mail.FastMessage(release_mail.render(release, "id", ""))
+    assert fast.usable and fast.lines
+    links = subscriptions.links(7, "id")
+    seen = set()
+    cases = [{"name": "x" * n} for n in range(700, 1000, 7)]
+    cases += [{"to": "a" * n + "@media.example"} for n in range(900, 1100, 10)]
+    cases += [{"links": {key: url + "?" + "q" * n for key, url in links.items()}} for n in range(500, 1000, 25)]
+    for case in cases:
+        args = {"to": "a@media.example", "name": "Budi", "links": links, "message_id": "<x@y>", **case}
+        values = fast.values_for(**args)
+        assert values is not None
+        whole = fast.join(values)
+        within = max(len(line) for line in whole.split(b"\r\n")) <= release_mail.LINE_LIMIT
+        assert fast.fits(values) is within
+        assert (fast.bytes_for(**args) == whole) if within else (fast.bytes_for(**args) is None)
+        seen.add(within)
+    assert seen == {True, False}  # both sides of the limit were met
+
+
 _ATEXT = "abcxyzABCXYZ0189!#$%&'*+/=?^_`{|}~-"
 
 
