@@ -19,6 +19,7 @@ from humas import sql
 from .models import Delivery, DeliveryStatus, Subscriber
 
 SAVED = ("status", "attempts", "last_error", "message_id", "sent_at", "lease_until", "next_attempt_at")
+SHARED = tuple(name for name in SAVED if name != "message_id")  # what the rows of one write-back UPDATE share
 
 
 @cache
@@ -121,9 +122,6 @@ def save(rows: list[Row]) -> None:
             for shared, group in alike.items()
         ]
     )
-
-
-SHARED = tuple(name for name in SAVED if name != "message_id")  # what the rows of one UPDATE have in common
 
 
 @cache
