@@ -208,8 +208,8 @@ def main() -> None:
         for size in args.sizes:
             from releases.models import Delivery, Release
 
-            # the baseline runs before and after the portal (the machine's speed drifts, and the portal leaves
-            # PostgreSQL vacuuming); the ratio is against the faster of the two, the less flattering one
+            # the baseline runs before and after the portal (the machine's speed drifts, and right after a large
+            # dispatch it ran slower); the ratio is against the faster of the two, the less flattering one
             message = rendered_message(make_release())
             before = baseline(port, size, args.workers, message)
             portal_rate, rss, dispatch_id = fanout(size, args.workers, env)
