@@ -71,21 +71,8 @@ def claim(dispatch_id: int, size: int, *, now: datetime) -> list[Row]:
     lease ends. On PostgreSQL one statement claims, leases and reads the subscribers' fields."""
     lease = now + timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
     if connection.vendor == "postgresql":
-        q = _names()
-        text = (  # identifiers from the models' meta; every value is a parameter
-            f"WITH picked AS MATERIALIZED (SELECT {q['d_id']} FROM {q['delivery']}"  # noqa: S608
-            f" WHERE {q['d_dispatch']} = %s AND {q['d_status']} = %s"
-            f" AND ({q['d_next_attempt_at']} IS NULL OR {q['d_next_attempt_at']} <= %s)"
-            f" ORDER BY {q['d_id']} LIMIT %s FOR UPDATE SKIP LOCKED),"
-            f" claimed AS (UPDATE {q['delivery']} AS d SET {q['d_status']} = %s, {q['d_lease_until']} = %s"
-            f" FROM picked WHERE d.{q['d_id']} = picked.{q['d_id']}"
-            f" RETURNING d.{q['d_id']}, d.{q['d_attempts']}, d.{q['d_subscriber']})"
-            f" SELECT c.{q['d_id']}, c.{q['d_attempts']}, s.{q['s_id']}, s.{q['s_name']}, s.{q['s_email']},"
-            f" s.{q['s_language']}, s.{q['s_status']} FROM claimed AS c JOIN {q['subscriber']} AS s"
-            f" ON s.{q['s_id']} = c.{q['d_subscriber']} ORDER BY c.{q['d_id']}"
-        )
         params = [dispatch_id, DeliveryStatus.PENDING, now, size, DeliveryStatus.SENDING, lease]
-        return [Row(*values) for values in sql.run([sql.Statement(text, params)])]  # prepared once per connection
+        return [Row(*values) for values in sql.run([sql.Statement(_claim_sql(), params)])]
     with transaction.atomic():
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True)
@@ -99,6 +86,24 @@ def claim(dispatch_id: int, size: int, *, now: datetime) -> list[Row]:
     fields = ("pk", "attempts", "subscriber_id", "subscriber__name", "subscriber__email", "subscriber__language")
     values = Delivery.objects.filter(pk__in=ids).order_by("pk").values_list(*fields, "subscriber__status")
     return [Row(*row) for row in values]
+
+
+@cache
+def _claim_sql() -> str:
+    """The claim's statement (its text made once per process, prepared once per connection by humas.sql)."""
+    q = _names()
+    return (  # identifiers from the models' meta; every value is a parameter
+        f"WITH picked AS MATERIALIZED (SELECT {q['d_id']} FROM {q['delivery']}"  # noqa: S608
+        f" WHERE {q['d_dispatch']} = %s AND {q['d_status']} = %s"
+        f" AND ({q['d_next_attempt_at']} IS NULL OR {q['d_next_attempt_at']} <= %s)"
+        f" ORDER BY {q['d_id']} LIMIT %s FOR UPDATE SKIP LOCKED),"
+        f" claimed AS (UPDATE {q['delivery']} AS d SET {q['d_status']} = %s, {q['d_lease_until']} = %s"
+        f" FROM picked WHERE d.{q['d_id']} = picked.{q['d_id']}"
+        f" RETURNING d.{q['d_id']}, d.{q['d_attempts']}, d.{q['d_subscriber']})"
+        f" SELECT c.{q['d_id']}, c.{q['d_attempts']}, s.{q['s_id']}, s.{q['s_name']}, s.{q['s_email']},"
+        f" s.{q['s_language']}, s.{q['s_status']} FROM claimed AS c JOIN {q['subscriber']} AS s"
+        f" ON s.{q['s_id']} = c.{q['d_subscriber']} ORDER BY c.{q['d_id']}"
+    )
 
 
 def save(rows: list[Row]) -> None:
