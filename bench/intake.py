@@ -4,6 +4,7 @@ and whether every 201 stored exactly one complaint.
 
     .venv/bin/python bench/intake.py            # full size
     .venv/bin/python bench/intake.py --smoke    # a few requests, for CI
+    .venv/bin/python bench/intake.py --parts    # also each half of a submission alone (bench/urls.py)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=1500)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--parts", action="store_true", help="also time the API's checks and its store alone")
     args = parser.parse_args()
     if args.smoke:
         args.requests, args.clients, args.rounds = 30, 2, 1
@@ -57,32 +59,41 @@ def main() -> int:
     form_body = urlencode(fields).encode()
     form_headers = {"Content-Type": "application/x-www-form-urlencoded"}
 
+    # with --parts, each round also times the API's two halves alone, in the same alternation: its checks
+    # (DRF, rate limit, form; nothing stored) and its store (one validated report filed again and again)
+    paths = {"baseline": "/bench/baseline-insert/", "api": "/api/v1/complaints/"}
+    if args.parts:
+        paths.update(checks="/bench/intake-checks/", store="/bench/intake-store/")
+    storing = {"api", "store"}
     server = Gunicorn(env, workers=2)
     try:
-        load(server.port, "POST", "/bench/baseline-insert/", body=form_body, headers=form_headers,
-             requests=max(10, args.requests // 10), clients=args.clients)  # warm-up  # fmt: skip
-        load(server.port, "POST", "/api/v1/complaints/", body=form_body, headers=form_headers,
-             requests=max(10, args.requests // 10), clients=args.clients)  # fmt: skip
-        baseline_rates, api_rates, created = [], [], 0
+        warmup = max(10, args.requests // 10)
+        extra_stored = 0  # complaints stored by the warm-up and the store part, not counted as the API's 201s
+        for name, url in paths.items():
+            _, statuses = load(server.port, "POST", url, body=form_body, headers=form_headers, requests=warmup,
+                               clients=args.clients)  # fmt: skip
+            extra_stored += statuses.get(201, 0) if name in storing else 0
+        rates: dict[str, list[float]] = {name: [] for name in paths}
+        created = 0
         for _ in range(args.rounds):
-            rate, statuses = load(server.port, "POST", "/bench/baseline-insert/", body=form_body,
-                                  headers=form_headers, requests=args.requests, clients=args.clients)  # fmt: skip
-            assert set(statuses) == {201}, statuses
-            baseline_rates.append(rate)
-            rate, statuses = load(server.port, "POST", "/api/v1/complaints/", body=form_body,
-                                  headers=form_headers, requests=args.requests, clients=args.clients)  # fmt: skip
-            if set(statuses) != {201}:
-                print("unexpected statuses:", statuses)
-            created += statuses.get(201, 0)
-            api_rates.append(rate)
+            for name, url in paths.items():
+                rate, statuses = load(server.port, "POST", url, body=form_body, headers=form_headers,
+                                      requests=args.requests, clients=args.clients)  # fmt: skip
+                if set(statuses) != {201}:
+                    print(f"unexpected statuses ({name}):", statuses)
+                    assert name != "baseline", statuses
+                if name == "api":
+                    created += statuses.get(201, 0)
+                elif name == "store":
+                    extra_stored += statuses.get(201, 0)
+                rates[name].append(rate)
     finally:
         server.stop()
 
     after = int(manage("shell", "-c", "from complaints.models import Complaint; print(Complaint.objects.count())",
                        env=env).strip().splitlines()[-1])  # fmt: skip
-    warmup_created = max(10, args.requests // 10)
-    stored = after - before - warmup_created
-    baseline, api = max(baseline_rates), max(api_rates)
+    stored = after - before - extra_stored
+    baseline, api = max(rates["baseline"]), max(rates["api"])
     ratio = api / baseline
     result = {
         "requests_per_round": args.requests, "clients": args.clients, "rounds": args.rounds,
@@ -93,6 +104,12 @@ def main() -> int:
     print(f"complaint API (POST):      {api:8.1f} req/s")
     print(f"ratio:                     {ratio:8.3f}  (goal >= 0.5)")
     print(f"201 responses / stored:    {created} / {stored}  ({'equal' if stored == created else 'MISMATCH'})")
+    if args.parts:
+        # the requests per second of each half, and its ratio to the baseline like the API's own
+        result["parts_rps"] = {name: round(max(rates[name]), 1) for name in ("checks", "store")}
+        result["parts_ratio"] = {name: round(max(rates[name]) / baseline, 3) for name in ("checks", "store")}
+        for name, label in (("checks", "checks only (no store)"), ("store", "store only (no checks)")):
+            print(f"{label + ':':26} {max(rates[name]):8.1f} req/s  ratio {max(rates[name]) / baseline:.3f}")
     print(json.dumps(result))
     return 0 if stored == created else 1
 

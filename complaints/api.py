@@ -115,15 +115,13 @@ class ComplaintSubmit(APIView):
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: SubmitOutput})
     def post(self, request):
-        if not ratelimit.hit(
-            "complaint-submit", client_ip(request), limit=settings.COMPLAINT_SUBMIT_LIMIT, window=3600
-        ):
-            return error_response(
-                _("Too many reports were sent from your network in the last hour. Try again later."), status=429
-            )
-        form = ApiComplaintForm(data=request.data, files=request.FILES)
-        if not form.is_valid():
-            return error_response(_("Please check the fields marked below."), form_errors(form))
+        form = self.checked(request)
+        if isinstance(form, Response):
+            return form
+        return self.stored(request, form)
+
+    def stored(self, request, form: ApiComplaintForm) -> Response:
+        """File the valid form's report and answer with its receipt (or a 400 for a refused attachment)."""
         try:
             complaint = intake.submit_complaint(
                 data=form.to_input(),
@@ -143,6 +141,19 @@ class ComplaintSubmit(APIView):
             },
             status=201,
         )
+
+    def checked(self, request) -> ApiComplaintForm | Response:
+        """The rate limit and the form: the valid form, or the 429 or 400 to answer."""
+        if not ratelimit.hit(
+            "complaint-submit", client_ip(request), limit=settings.COMPLAINT_SUBMIT_LIMIT, window=3600
+        ):
+            return error_response(
+                _("Too many reports were sent from your network in the last hour. Try again later."), status=429
+            )
+        form = ApiComplaintForm(data=request.data, files=request.FILES)
+        if not form.is_valid():
+            return error_response(_("Please check the fields marked below."), form_errors(form))
+        return form
 
 
 def _tracked(request, code: str) -> Complaint | Response:
