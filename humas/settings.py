@@ -218,6 +218,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process's own memory, in front of Redis for what is read on every request and changes rarely (entries
+# are keyed or checked by a version kept in "default", so a change shows everywhere within seconds).
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "humas-local"}
 
 # Sessions live in the database so that a cache outage logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
