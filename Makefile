@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format worker beat messages bench clean
+.PHONY: run test test-fast services lint format worker beat messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,18 @@ run: $(VENV)/.installed-run
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## test: the whole suite on PostgreSQL and Redis (and Chromium for browser tests)
-test: $(VENV)/.installed-dev
+## services: install (apt) and start what the tests need: PostgreSQL, Redis, Chromium, gettext, PgBouncer
+services:
+	scripts/services
+
+## test: the whole suite on PostgreSQL and Redis, real Celery workers, SMTP sink, PgBouncer and Chromium
+test: services $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-fast: the edit loop: everything but the browser tests and the tests that start processes
+test-fast: $(VENV)/.installed-dev
+	scripts/services --core
+	$(BIN)/python -m pytest -m "not browser and not slow" -q $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -72,6 +72,12 @@ def database_from_url(name: str, url: str) -> dict:
     if config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
         config.setdefault("OPTIONS", {})["connect_timeout"] = 5
+        # DATABASE_POOLING=pgbouncer: PostgreSQL is reached through PgBouncer in transaction pooling mode,
+        # where a server-side cursor (iterator()) would outlive the transaction it was opened in
+        pooling = env_str("DATABASE_POOLING", "")
+        if pooling not in {"", "pgbouncer"}:
+            raise ImproperlyConfigured("DATABASE_POOLING is malformed: expected 'pgbouncer' or nothing.")
+        config["DISABLE_SERVER_SIDE_CURSORS"] = pooling == "pgbouncer"
     return config
 
 

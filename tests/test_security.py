@@ -3,35 +3,13 @@ carries the security headers."""
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-
-
-def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    # start from a bare environment: the test run's own knobs (HTTPS=false and the like) must not leak in
-    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
-    env.update(
-        DJANGO_SETTINGS_MODULE="humas.settings",
-        DEBUG="false",
-        SECRET_KEY="prod-" + "q7Zr0x" * 10,
-        ALLOWED_HOSTS="humas.example.go.id,127.0.0.1",
-        SITE_URL="https://humas.example.go.id",
-        DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/humas"),
-        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        HUMAS_VAR_DIR=str(tmp_path / "var"),
-    )
-    env.update(extra)
-    return env
+from tests.servers import ROOT, gunicorn, production_env, stop
 
 
 def test_check_deploy_is_clean_with_production_values(tmp_path):
@@ -41,12 +19,6 @@ def test_check_deploy_is_clean_with_production_values(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,22 +32,9 @@ def test_gunicorn_serves_pages_and_static_files_with_debug_off(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert collect.returncode == 0, collect.stderr
-    port = free_port()
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "humas.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    server, port = gunicorn(env)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("gunicorn did not start: " + server.stdout.read().decode(errors="replace"))
-                time.sleep(0.2)
 
         def get(path: str, https: bool = True):
             headers = {"Host": "humas.example.go.id"}
@@ -102,8 +61,7 @@ def test_gunicorn_serves_pages_and_static_files_with_debug_off(tmp_path):
         css = get(css_path)
         assert css.status == 200 and "max-age" in css.headers["Cache-Control"]
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
