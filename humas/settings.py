@@ -7,6 +7,7 @@ the portal runs embedded: SQLite under var/, Celery tasks inline, local-memory c
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -336,8 +337,20 @@ MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Complaint attachments: outside any public URL, served only through views that check access.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Public media on object storage when one machine is not enough: MEDIA_STORAGE_BACKEND names a storage class
+# (e.g. django-storages' storages.backends.s3.S3Storage, installed separately) and MEDIA_STORAGE_OPTIONS its
+# options as JSON. Complaint attachments stay under PRIVATE_MEDIA_ROOT, behind the access checks.
+try:
+    _media_options = json.loads(env_str("MEDIA_STORAGE_OPTIONS", "{}"))
+except ValueError:
+    raise ImproperlyConfigured("MEDIA_STORAGE_OPTIONS is malformed: expected a JSON object.") from None
+if not isinstance(_media_options, dict):
+    raise ImproperlyConfigured("MEDIA_STORAGE_OPTIONS is malformed: expected a JSON object.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": _media_options,
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

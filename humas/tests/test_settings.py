@@ -135,3 +135,29 @@ def test_embedded_email_backend_writes_one_eml_file_per_message(tmp_path, settin
     assert sent == 2 and len(files) == 2
     contents = b"".join(f.read_bytes() for f in files)
     assert b"Subject: Tanda terima" in contents and b"To: b@example.test" in contents
+
+
+MEDIA_PROBE = (
+    "import django, json; from django.conf import settings; django.setup(); "
+    "from django.core.files.storage import storages; default_storage = storages['default']; "
+    "print(json.dumps({'class': type(default_storage).__name__, 'location': str(default_storage.location)}))"
+)
+
+
+def test_public_media_can_live_in_another_storage_named_by_the_environment(tmp_path):
+    media = tmp_path / "elsewhere"
+    env = settings_env(
+        tmp_path,
+        DEBUG="true",
+        MEDIA_STORAGE_BACKEND="django.core.files.storage.FileSystemStorage",
+        MEDIA_STORAGE_OPTIONS=json.dumps({"location": str(media)}),
+    )
+    result = subprocess.run([sys.executable, "-c", MEDIA_PROBE], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"class": "FileSystemStorage", "location": str(media)}
+
+
+def test_malformed_media_storage_options_stop_start_up_naming_the_variable(tmp_path):
+    result = run_settings(tmp_path, DEBUG="true", MEDIA_STORAGE_OPTIONS="{bucket: humas")
+    assert result.returncode != 0
+    assert "MEDIA_STORAGE_OPTIONS is malformed" in result.stderr
