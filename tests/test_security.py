@@ -12,6 +12,7 @@ import pytest
 from tests.servers import ROOT, gunicorn, production_env, stop
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_with_production_values(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -21,6 +22,7 @@ def test_check_deploy_is_clean_with_production_values(tmp_path):
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_gunicorn_serves_pages_and_static_files_with_debug_off(tmp_path):
     from django.db import connection
