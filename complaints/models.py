@@ -334,7 +334,7 @@ class RecapCount(models.Model):
     - per channel: `channel` set, `kind` and `status` blank;
     - the total: all three blank (kept per day only, for the weekly line and "new today").
 
-    Kept up to date by complaints.summaries in the same transaction as every filing, status change and
+    Kept up to date by complaints.reporting.summaries in the same transaction as every filing, status change and
     forwarding, so the recap and the dashboard add up a few hundred rows instead of scanning the reports:
     a year's recap reads twelve month rows per unit and facet value, not 365 day rows."""
 
@@ -366,7 +366,7 @@ class DueCount(models.Model):
     report, the earlier of first answer and resolution while handled, none while waiting for the reporter) at
     `due_at`. Deadlines fall at 23:59:59 of a working day in the unit's calendar, so a unit has one row per
     day with deadlines; "overdue" and "due soon" add up the rows before now and up to the next working day.
-    Kept up to date by complaints.summaries whenever a report enters or leaves a state or a deadline moves."""
+    Kept up to date by complaints.reporting.summaries whenever a report enters or leaves a state or a deadline moves."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE)
     due_at = models.DateTimeField(_("due at"))
@@ -393,7 +393,7 @@ class HandlingTime(models.Model):
     of the time taken since filing: `bucket` is that time in whole minutes under an hour and in whole hours
     (as minutes) from an hour on, so medians are exact to the minute below an hour and to the hour above.
     `on_time` counts those done by their deadline; `rated` and `rating_sum` the ratings of resolved ones.
-    Kept up to date by complaints.summaries; the dashboard reads this month's rows."""
+    Kept up to date by complaints.reporting.summaries; the dashboard reads this month's rows."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE)
     month = models.DateField(_("month"))

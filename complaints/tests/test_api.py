@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from complaints import workflow
-from complaints.forms import ApiComplaintForm, ComplaintForm
+from complaints.handling import workflow
 from complaints.models import Channel, Complaint, EventKind, Status
+from complaints.public.forms import ApiComplaintForm, ComplaintForm
 from humas.models import Unit
 
 from .conftest import photo

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from complaints import intake
 from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind, Status
+from complaints.public import intake
 from humas import dates, outbox
 from humas.models import OutboxEmail
 

@@ -15,7 +15,7 @@ FILE_ONE = """
 import django, json
 django.setup()
 from humas.models import Unit, OutboxEmail
-from complaints import intake
+from complaints.public import intake
 from complaints.models import Complaint, ComplaintEvent, DueCount, RecapCount
 unit = Unit.objects.create(name="Biro Humas", slug="biro-humas")
 data = intake.ComplaintInput(kind="complaint", unit=unit, title="Lampu jalan mati di Jl. Pejanggik",
@@ -45,7 +45,7 @@ def test_a_report_is_filed_in_the_embedded_mode(tmp_path):
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["complaints"] == 1
     assert found["event_complaint"] is True
-    assert found["counted"] == [1] and found["due"] == [1]  # the summaries count it (complaints.summaries)
+    assert found["counted"] == [1] and found["due"] == [1]  # the summaries count it (complaints.reporting.summaries)
     # the receipt was queued with the report and sent at once (tasks run inline in this mode)
     assert found["outbox"] == [[found["receipt_key"], "sent"]]
     assert len(list((tmp_path / "var" / "mail").glob("*.eml"))) == 1

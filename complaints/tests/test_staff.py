@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from complaints import workflow
+from complaints.handling import workflow
 from complaints.models import Complaint, EventKind, Status
 from conftest import make_staff
 

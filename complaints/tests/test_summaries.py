@@ -18,7 +18,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from complaints import dashboard, intake, recap, sla, summaries, workflow
+from complaints.handling import sla, workflow
 from complaints.models import (
     Channel,
     Complaint,
@@ -28,6 +28,8 @@ from complaints.models import (
     RecapCount,
     RejectReason,
 )
+from complaints.public import intake
+from complaints.reporting import dashboard, recap, summaries
 from conftest import make_staff
 from humas import dates
 from humas.errors import Refused

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from complaints import intake, workflow
+from complaints.handling import workflow
 from complaints.models import Complaint, ComplaintEvent, EventKind, Status
+from complaints.public import intake
 from humas.models import OutboxEmail
 
 from .conftest import form_data, photo

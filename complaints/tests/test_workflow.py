@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from complaints import digest, intake, sla, workflow
+from complaints.handling import digest, sla, workflow
 from complaints.models import Complaint, ComplaintEvent, EventKind, Status
+from complaints.public import intake
 from humas import dates
 from humas.errors import Refused
 from humas.models import CollectiveLeaveDay, OutboxEmail
@@ -163,7 +164,7 @@ def test_forwarding_hands_the_report_to_the_other_unit_at_once(unit_tree, office
     workflow.forward(complaint, by=officer, to_unit=unit_tree["other"], note="Bukan wilayah kami")
     complaint.refresh_from_db()
     assert complaint.unit == unit_tree["other"]
-    from complaints import queue
+    from complaints.handling import queue
 
     assert complaint in queue.visible(other_unit_officer)
     assert complaint not in queue.visible(officer)

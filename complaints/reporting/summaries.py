@@ -28,11 +28,10 @@ from django.db.models.functions import Coalesce, Trunc, TruncDate
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
+from complaints.handling import sla
+from complaints.models import OPEN_STATUSES, Complaint, DueCount, Grain, HandlingTime, Metric, RecapCount, Status
 from humas import sql
 from humas.models import TimeZone
-
-from . import sla
-from .models import OPEN_STATUSES, Complaint, DueCount, Grain, HandlingTime, Metric, RecapCount, Status
 
 RECAP, DUE, TIMES = "recap", "due", "times"
 # table: (model, key columns, counted columns); the order here is the order of the writes (no deadlocks)

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from complaints.handling import sla
+from complaints.models import Complaint, ComplaintEvent, EventKind, RejectReason, Status
+from complaints.reporting import summaries
 from humas import access, outbox
 from humas.errors import Refused
 from humas.models import Unit
-
-from . import sla, summaries
-from .models import Complaint, ComplaintEvent, EventKind, RejectReason, Status
 
 S = Status
 HANDLE = "complaint.handle"

@@ -19,15 +19,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from channels_social.models import SocialChannel
+from complaints.handling import queue, sla, workflow
+from complaints.models import Channel, Complaint, RejectReason
+from complaints.public import intake
+from complaints.public.forms import ComplaintForm
+from complaints.public.tracking import public_attachments
 from humas import access
 from humas.errors import Refused
 from humas.models import Membership, Role, Unit
 from humas.views import staff_required
-
-from . import intake, queue, sla, workflow
-from .forms import ComplaintForm
-from .models import Channel, Complaint, RejectReason
-from .tracking import public_attachments
 
 PAGE_SIZE = 25
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c not in (Channel.WEB, Channel.API)]
@@ -196,7 +196,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         return _bulk_assign(request)
     form, reports = queue.filtered(request.user, request.GET)
     if request.GET.get("format") == "xlsx":
-        from .exports import queue_xlsx
+        from complaints.reporting.exports import queue_xlsx
 
         return queue_xlsx(request, reports)
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("halaman"))

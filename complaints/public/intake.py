@@ -19,13 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image
 
-from humas import dates, outbox, sql
-from humas.errors import Refused
-from humas.models import Unit
-from humas.uploads import MB, clean_image, clean_pdf, safe_display_name, sniff
-
-from . import summaries, workflow
-from .models import (
+from complaints.handling import workflow
+from complaints.models import (
     Attachment,
     AttachmentKind,
     Category,
@@ -38,6 +33,11 @@ from .models import (
     Visibility,
     private_storage,
 )
+from complaints.reporting import summaries
+from humas import dates, outbox, sql
+from humas.errors import Refused
+from humas.models import Unit
+from humas.uploads import MB, clean_image, clean_pdf, safe_display_name, sniff
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 CODE_LENGTH = 12  # 12 × 5 bits = 60 bits from `secrets`
@@ -207,7 +207,7 @@ def _atomic_with_files(work):
 
 @dataclass
 class ComplaintInput:
-    """Validated input, from the web form or the API (both validate with complaints.forms.ComplaintForm)."""
+    """Validated input, from the web form or the API (both validate with complaints.public.forms.ComplaintForm)."""
 
     kind: str
     title: str
