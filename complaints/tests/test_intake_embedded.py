@@ -1,5 +1,5 @@
-"""The embedded mode (`make run`: SQLite, tasks inline, e-mail to files) files a report too: there the rows
-are written one by one in a transaction instead of in one PostgreSQL round trip (humas.sql)."""
+"""The embedded mode (`make run`: SQLite, tasks inline, e-mail to files) files a report too: the complaint, its
+event, the summaries' upserts and the receipt's outbox row, with the receipt sent at once."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from humas.tests.test_settings import settings_env
+
+pytestmark = pytest.mark.slow  # runs manage.py and a script in subprocesses
 
 ROOT = Path(__file__).resolve().parents[2]
 FILE_ONE = """

@@ -154,7 +154,7 @@ step = st.tuples(
 )
 
 
-RARE = {"reject", "mark_duplicate", "close", "add_note", "reporter_adds"}
+RARE = {"reject", "mark_duplicate", "close", "add_note", "add_information", "answer_request"}
 
 
 def run(action: int, pks: list[int], pick: int, choice: int, units: list[Unit], boss, now) -> str:
@@ -165,7 +165,7 @@ def run(action: int, pks: list[int], pick: int, choice: int, units: list[Unit], 
         return "file"
     pk = pks[pick % len(pks)]
     status = Complaint.objects.values_list("status", flat=True).get(pk=pk)
-    allowed = [name for name, a in workflow.ACTIONS.items() if status in a.sources] + ["reporter_adds"]
+    allowed = [name for name, a in workflow.ACTIONS.items() if status in a.sources]
     # the dead ends and the actions that change nothing counted come up less often, so reports get far
     possible = [name for name in allowed for _ in range(1 if name in RARE else 4)]
     name = possible[action % len(possible)]
@@ -180,7 +180,8 @@ def run(action: int, pks: list[int], pick: int, choice: int, units: list[Unit], 
         "request_info": lambda: workflow.request_information(pk, by=boss, message=text),
         "resume": lambda: workflow.resume(pk, by=boss),
         "add_note": lambda: workflow.add_internal_note(pk, by=boss, note=text),
-        "reporter_adds": lambda: intake.add_information(Complaint.objects.get(pk=pk), message=text, files=[]),
+        "add_information": lambda: intake.add_information(Complaint.objects.get(pk=pk), message=text, files=[]),
+        "answer_request": lambda: intake.add_information(Complaint.objects.get(pk=pk), message=text, files=[]),
         "resolve": lambda: workflow.resolve(pk, by=boss, message=text),
         "close": lambda: workflow.close(pk, by=boss),
         "reopen": lambda: workflow.reopen(pk, by=boss, message=text),
