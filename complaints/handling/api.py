@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints.handling import queue, sla
-from complaints.handling.views import ACTION_FORMS, run_action
+from complaints.handling.forms import ACTION_FORMS, run_action
 from complaints.models import Complaint
 from humas import access
 from humas.api_errors import form_errors
