@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Attachment, Category, Complaint, ComplaintEvent
+from complaints.models import Attachment, Category, Complaint, ComplaintEvent
 
 
 @admin.register(Category)

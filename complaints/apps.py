@@ -7,21 +7,22 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
+        from complaints.handling import digest
+        from complaints.public.intake import receipt_email_context, update_email_context
+        from complaints.reporting import trends
+        from complaints.reporting import views as reporting_views
         from humas import outbox, slots
-
-        from . import digest, monitoring, trends
-        from .intake import receipt_email_context, update_email_context
 
         outbox.register("emails/complaint_receipt", receipt_email_context)
         outbox.register("emails/complaint_update", update_email_context)
         outbox.register(digest.TEMPLATE, digest.digest_context)
         slots.register("staff_menu", staff_menu_entry, order=10)
-        slots.register("staff_menu", monitoring.render_menu, order=50)
-        slots.register("staff_home", monitoring.render_dashboard, order=10)
+        slots.register("staff_menu", reporting_views.render_menu, order=50)
+        slots.register("staff_home", reporting_views.render_dashboard, order=10)
         slots.register("staff_home", trends.render_trends, order=20)
 
     def seed_demo(self, *, stdout, units):
-        from .demo import seed
+        from complaints.demo import seed
 
         seed(stdout=stdout, units=units)
 

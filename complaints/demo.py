@@ -10,8 +10,20 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from . import intake, summaries, workflow
-from .models import Category, Channel, Complaint, ComplaintEvent, EventKind, IdentityMode, Kind, Status, Visibility
+from complaints.handling import workflow
+from complaints.models import (
+    Category,
+    Channel,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    IdentityMode,
+    Kind,
+    Status,
+    Visibility,
+)
+from complaints.public import intake
+from complaints.reporting import summaries
 
 CATEGORIES = [
     ("Pelayanan publik", "Antrean, sikap petugas, prosedur yang berbelit.", 14),

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.dispatch import receiver
-from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from humas.models import TimeStampedModel, Unit
@@ -16,11 +15,21 @@ from humas.models import TimeStampedModel, Unit
 TRACKING_PREFIX = "ADU"
 
 
-class PrivateStorage(LazyObject):
-    """Files outside MEDIA_ROOT with no URL at all: only views that check access can hand them out."""
+class PrivateStorage(FileSystemStorage):
+    """Files under PRIVATE_MEDIA_ROOT (read from the settings at each use) with no URL at all: only views that
+    check access can hand them out."""
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None  # FileSystemStorage.url() refuses: "This file is not accessible via a URL."
 
 
 private_storage = PrivateStorage()
@@ -29,12 +38,6 @@ private_storage = PrivateStorage()
 def get_private_storage():
     """Given to the FileFields as a callable, so migrations name this function instead of a path."""
     return private_storage
-
-
-@receiver(setting_changed)
-def _reset_private_storage(*, setting, **kwargs):
-    if setting == "PRIVATE_MEDIA_ROOT":
-        private_storage._wrapped = empty
 
 
 class Kind(models.TextChoices):
@@ -177,6 +180,10 @@ class Complaint(TimeStampedModel):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     first_response_at = models.DateTimeField(_("first answered at"), null=True, blank=True)
     waiting_since = models.DateTimeField(_("waiting for the reporter since"), null=True, blank=True)
+
+    # not a column: the report's share of the summary tables when a service locked it (set by
+    # complaints.reporting.summaries.track), so that the service's change can be written to them
+    summary_shares: dict | None = None
 
     class Meta:
         verbose_name = _("complaint")
@@ -334,7 +341,7 @@ class RecapCount(models.Model):
     - per channel: `channel` set, `kind` and `status` blank;
     - the total: all three blank (kept per day only, for the weekly line and "new today").
 
-    Kept up to date by complaints.summaries in the same transaction as every filing, status change and
+    Kept up to date by complaints.reporting.summaries in the same transaction as every filing, status change and
     forwarding, so the recap and the dashboard add up a few hundred rows instead of scanning the reports:
     a year's recap reads twelve month rows per unit and facet value, not 365 day rows."""
 
@@ -366,7 +373,7 @@ class DueCount(models.Model):
     report, the earlier of first answer and resolution while handled, none while waiting for the reporter) at
     `due_at`. Deadlines fall at 23:59:59 of a working day in the unit's calendar, so a unit has one row per
     day with deadlines; "overdue" and "due soon" add up the rows before now and up to the next working day.
-    Kept up to date by complaints.summaries whenever a report enters or leaves a state or a deadline moves."""
+    Kept up to date by complaints.reporting.summaries whenever a report enters or leaves a state or a deadline moves."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE)
     due_at = models.DateTimeField(_("due at"))
@@ -393,7 +400,7 @@ class HandlingTime(models.Model):
     of the time taken since filing: `bucket` is that time in whole minutes under an hour and in whole hours
     (as minutes) from an hour on, so medians are exact to the minute below an hour and to the hour above.
     `on_time` counts those done by their deadline; `rated` and `rating_sum` the ratings of resolved ones.
-    Kept up to date by complaints.summaries; the dashboard reads this month's rows."""
+    Kept up to date by complaints.reporting.summaries; the dashboard reads this month's rows."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE)
     month = models.DateField(_("month"))

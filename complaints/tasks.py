@@ -7,13 +7,13 @@ from celery import shared_task
 
 @shared_task(acks_late=True, ignore_result=True)
 def sla_digest_task() -> int:
-    from .digest import queue_digests
+    from complaints.handling.digest import queue_digests
 
     return queue_digests()
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def auto_close_task() -> int:
-    from .workflow import auto_close_due
+    from complaints.handling.workflow import auto_close_due
 
     return auto_close_due()

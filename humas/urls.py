@@ -55,8 +55,9 @@ urlpatterns = [
     *i18n_patterns(
         path("", include((humas_patterns, "humas"))),
         path("", include("releases.urls")),
-        path("", include("complaints.urls")),
-        path("", include("complaints.staff_urls")),
+        path("", include("complaints.public.urls")),
+        path("", include("complaints.handling.urls")),
+        path("", include("complaints.reporting.urls")),
         path("", include("channels_social.urls")),
         prefix_default_language=False,
     ),

@@ -22,7 +22,7 @@ def sign_in(page, username: str) -> None:
 
 
 def test_the_dashboard_refreshes_its_figures_without_a_reload(page, officer, unit_tree, settings):
-    from complaints import intake
+    from complaints.public import intake
 
     settings.DASHBOARD_REFRESH_SECONDS = 1
     sign_in(page, "officer_kanwil")
@@ -46,7 +46,7 @@ def test_the_dashboard_refreshes_its_figures_without_a_reload(page, officer, uni
 
 
 def test_the_recap_draws_its_charts(page, viewer, unit_tree):
-    from complaints import intake
+    from complaints.public import intake
 
     intake.submit_complaint(
         data=intake.ComplaintInput(

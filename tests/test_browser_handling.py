@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_officer_verifies_answers_and_resolves_and_the_reporter_sees_it(page, unit_tree, officer):
-    from complaints import intake
+    from complaints.public import intake
 
     complaint = intake.submit_complaint(
         data=intake.ComplaintInput(

@@ -37,7 +37,7 @@ PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%
 
 
 def form_data(**overrides) -> dict:
-    from complaints.forms import new_stamp
+    from complaints.public.forms import new_stamp
 
     data = {
         "kind": "complaint",

@@ -8,8 +8,9 @@ from unittest import mock
 
 from django.utils import timezone
 
-from complaints import intake, workflow
+from complaints.handling import workflow
 from complaints.models import Complaint, EventKind, Status
+from complaints.public import intake
 
 PATHS = {
     Status.NEW: [],

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from complaints import workflow
-from complaints.forms import ApiComplaintForm, ComplaintForm
+from complaints.handling import workflow
 from complaints.models import Channel, Complaint, EventKind, Status
+from complaints.public.forms import ApiComplaintForm, ComplaintForm
 from humas.models import Unit
 
 from .conftest import photo
@@ -104,8 +104,10 @@ def test_get_by_code_shows_the_public_history_only(client, unit_tree, officer):
 @pytest.mark.django_db
 def test_wrong_codes_get_one_answer_and_are_throttled(client, unit_tree, settings):
     settings.COMPLAINT_TRACK_LIMIT = 5
-    answers = [client.get(f"/api/v1/complaints/ADU-0000-0000-000{i}/") for i in range(5)]
+    answers = [client.get(f"/api/v1/complaints/ADU-0000-0000-000{i}/") for i in range(4)]
+    answers.append(client.get("/api/v1/complaints/not-a-code/"))  # malformed: the same answer as unknown
     assert {a.status_code for a in answers} == {404}
+    assert len({a.content for a in answers}) == 1
     assert client.get("/api/v1/complaints/nonsense/").status_code == 429
 
 

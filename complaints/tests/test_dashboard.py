@@ -9,8 +9,8 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from complaints import dashboard, summaries
 from complaints.models import Complaint, Kind, Status
+from complaints.reporting import dashboard, summaries
 from humas.models import Unit
 
 from .reports import file_report, utc
@@ -183,7 +183,7 @@ def test_query_count_does_not_grow_with_the_number_of_reports(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from complaints import trends
+    from complaints.reporting import trends
 
     client.force_login(admin)
     units = [unit_tree["kanwil"], unit_tree["satker"]]

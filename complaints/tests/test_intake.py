@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from complaints import intake
-from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind, Status
+from complaints.models import Attachment, Complaint, ComplaintEvent, DueCount, EventKind, RecapCount, Status
+from complaints.public import intake
 from humas import dates, outbox
 from humas.models import OutboxEmail
 
@@ -151,6 +151,37 @@ def test_files_written_before_a_failure_are_removed(unit_tree, settings, tmp_pat
     assert len(saves) == 2  # files were written before the failure…
     assert Complaint.objects.count() == 0
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # …and are gone
+
+
+@pytest.mark.django_db
+def test_a_failure_after_the_summaries_leaves_no_report_event_count_or_mail(unit_tree, monkeypatch):
+    def broken_enqueue(**kwargs):  # the receipt's row is written last: the report, event and counts are in
+        assert Complaint.objects.count() == 1 and RecapCount.objects.exists()
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(outbox, "enqueue", broken_enqueue)
+    with pytest.raises(RuntimeError):
+        intake.submit_complaint(data=make_input(unit_tree["kanwil"]), files=[])
+    assert Complaint.objects.count() == 0 and ComplaintEvent.objects.count() == 0
+    assert not RecapCount.objects.exists() and not DueCount.objects.exists() and not OutboxEmail.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_report_without_files_is_filed_in_a_few_plain_statements(unit_tree, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    unit = unit_tree["kanwil"]
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(8):
+        complaint = intake.submit_complaint(data=make_input(unit), files=[])
+    assert complaint.pk is not None and OutboxEmail.objects.filter(key=f"complaint-receipt:{complaint.pk}").exists()
+    # the report, its event and its counts are plain INSERTs (the outbox row is humas.outbox's business)
+    ours = [q["sql"] for q in queries.captured_queries if '"complaints_' in q["sql"]]
+    assert [sql.split(" (")[0] for sql in ours] == [
+        'INSERT INTO "complaints_complaint"', 'INSERT INTO "complaints_complaintevent"',
+        'INSERT INTO "complaints_recapcount"', 'INSERT INTO "complaints_duecount"',
+    ]  # fmt: skip
+    assert not any(word in sql.upper() for sql in ours for word in ("PREPARE", "EXECUTE ", "NEXTVAL"))
 
 
 # --- attachments ------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The embedded mode (`make run`: SQLite, tasks inline, e-mail to files) files a report too: there the rows
-are written one by one in a transaction instead of in one PostgreSQL round trip (humas.sql)."""
+"""The embedded mode (`make run`: SQLite, tasks inline, e-mail to files) files a report too: the complaint, its
+event, the summaries' upserts and the receipt's outbox row, with the receipt sent at once."""
 
 from __future__ import annotations
 
@@ -8,14 +8,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from humas.tests.test_settings import settings_env
+
+pytestmark = pytest.mark.slow  # runs manage.py and a script in subprocesses
 
 ROOT = Path(__file__).resolve().parents[2]
 FILE_ONE = """
 import django, json
 django.setup()
 from humas.models import Unit, OutboxEmail
-from complaints import intake
+from complaints.public import intake
 from complaints.models import Complaint, ComplaintEvent, DueCount, RecapCount
 unit = Unit.objects.create(name="Biro Humas", slug="biro-humas")
 data = intake.ComplaintInput(kind="complaint", unit=unit, title="Lampu jalan mati di Jl. Pejanggik",
@@ -45,7 +49,7 @@ def test_a_report_is_filed_in_the_embedded_mode(tmp_path):
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["complaints"] == 1
     assert found["event_complaint"] is True
-    assert found["counted"] == [1] and found["due"] == [1]  # the summaries count it (complaints.summaries)
+    assert found["counted"] == [1] and found["due"] == [1]  # the summaries count it (complaints.reporting.summaries)
     # the receipt was queued with the report and sent at once (tasks run inline in this mode)
     assert found["outbox"] == [[found["receipt_key"], "sent"]]
     assert len(list((tmp_path / "var" / "mail").glob("*.eml"))) == 1

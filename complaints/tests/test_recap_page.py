@@ -13,9 +13,9 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from complaints import recap, summaries
 from complaints.models import Complaint, Kind, RecapCount, Status
-from complaints.recap import Period, recap_for
+from complaints.reporting import recap, summaries
+from complaints.reporting.recap import Period, recap_for
 from humas.models import Unit
 
 from .reports import file_report, utc
@@ -292,8 +292,8 @@ def test_query_count_does_not_grow_with_the_number_of_reports(
 
 
 def test_the_recap_breaks_reports_down_by_channel(reports, unit_tree, admin, client):
-    from complaints import intake
     from complaints.models import Channel
+    from complaints.public import intake
 
     with mock.patch.object(timezone, "now", return_value=utc(2026, 11, 12, 3)):
         for channel in (Channel.PHONE, Channel.PHONE, Channel.SOCIAL_MEDIA):

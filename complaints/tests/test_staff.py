@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from complaints import workflow
+from complaints.handling import workflow
 from complaints.models import Complaint, EventKind, Status
 from conftest import make_staff
 
@@ -214,7 +214,20 @@ class TestStaffApi:
                            content_type="application/json")  # fmt: skip
         assert done.status_code == 200 and done.json()["status"] == "verified"
         wrong = client.post(f"/api/v1/staff/complaints/{complaint.pk}/verify/", {}, content_type="application/json")
-        assert wrong.status_code == 409 and wrong.json()["detail"]
+        assert wrong.status_code == 409 and wrong.json()["detail"] and wrong.json()["errors"] == {}
+
+    def test_api_errors_come_in_the_one_shape(self, unit_tree, officer):
+        complaint = file(unit_tree["kanwil"])
+        client = signed_in(officer)
+        unknown = client.post(f"/api/v1/staff/complaints/{complaint.pk}/fly/", {}, content_type="application/json")
+        assert unknown.status_code == 404 and set(unknown.json()) == {"detail", "errors"}
+        bad_filter = client.get("/api/v1/staff/complaints/?since=kemarin")
+        assert bad_filter.status_code == 400 and "since" in bad_filter.json()["errors"]
+        empty = client.post(f"/api/v1/staff/complaints/{complaint.pk}/reject/", {"reason": "spam", "message": ""},
+                            content_type="application/json")  # fmt: skip
+        assert empty.status_code == 400 and empty.json()["detail"]
+        complaint.refresh_from_db()
+        assert complaint.status == Status.NEW
 
     def test_token_auth_works_and_anonymous_calls_are_refused(self, unit_tree, officer):
         from rest_framework.authtoken.models import Token

@@ -9,9 +9,9 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from complaints import trends
 from complaints.models import Complaint
-from complaints.trends import Change, Topic
+from complaints.reporting import trends
+from complaints.reporting.trends import Change, Topic
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 

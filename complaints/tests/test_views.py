@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from complaints import intake, workflow
+from complaints.handling import workflow
 from complaints.models import Complaint, ComplaintEvent, EventKind, Status
+from complaints.public import intake
 from humas.models import OutboxEmail
 
 from .conftest import form_data, photo
@@ -32,6 +33,7 @@ class TestFiling:
         html = client.get("/pengaduan/").content.decode()
         assert 'name="csrfmiddlewaretoken"' in html and 'name="started"' in html
         assert "Kanwil Tengah" in html and 'data-unit="kanwil-tengah"' in html
+        assert all(category.name in html for category in categories.values())
         assert "Anonim" in html or "anonim" in html
         assert 'enctype="multipart/form-data"' in html
 
@@ -141,6 +143,9 @@ class TestFiling:
         response = file_one(client, started="123:forged")
         assert response.status_code == 400
         assert response.context["form"]["started"].value() != "123:forged"
+        missing = file_one(client, started="")
+        assert missing.status_code == 400
+        assert missing.context["form"]["started"].value()  # a fresh stamp to send again
         assert Complaint.objects.count() == 0
 
     def test_the_rate_limit_answers_429_and_keeps_the_form(self, client, unit_tree, settings):
@@ -214,7 +219,7 @@ class TestTracking:
         assert "Budi Santoso" not in html and "budi@example.test" not in html and "6281234567890" not in html
         assert officer.username not in html
 
-    def test_the_reporter_adds_information_and_a_file_while_open(self, client, filed):
+    def test_the_reporter_adds_information_and_a_file_while_open(self, client, filed, officer):
         response = client.post(
             f"/pengaduan/lacak/{filed.pk}/tambah/", {"message": "Lubangnya makin besar.", "attachments": [photo()]}
         )
@@ -224,6 +229,11 @@ class TestTracking:
         assert event.attachments.count() == 1
         empty = client.post(f"/pengaduan/lacak/{filed.pk}/tambah/", {"message": "  "})
         assert empty.status_code == 400 and filed.events.filter(kind=EventKind.INFO_ADDED).count() == 1
+        # once the report is no longer open, nothing more can be added
+        self._resolve(filed, officer)
+        closed = client.post(f"/pengaduan/lacak/{filed.pk}/tambah/", {"message": "Masih ada lagi."})
+        assert closed.status_code == 400 and "sudah tidak terbuka" in closed.content.decode()
+        assert filed.events.filter(kind=EventKind.INFO_ADDED).count() == 1
 
     def test_the_reporter_rates_a_resolved_report_which_closes_it(self, client, filed, officer):
         self._resolve(filed, officer)

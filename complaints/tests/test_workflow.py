@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from complaints import digest, intake, sla, workflow
+from complaints.handling import digest, sla, workflow
 from complaints.models import Complaint, ComplaintEvent, EventKind, Status
+from complaints.public import intake
 from humas import dates
 from humas.errors import Refused
 from humas.models import CollectiveLeaveDay, OutboxEmail
@@ -104,6 +105,72 @@ def test_every_action_from_every_status(unit_tree, admin, action, status):
         assert ComplaintEvent.objects.filter(complaint=complaint).count() == events_before + 1
 
 
+REPORTER_CALLS = {
+    "rate": lambda c: workflow.rate(c, score=4, comment="Cepat."),
+    "object": lambda c: workflow.object_to_resolution(c, reason="Belum diperbaiki."),
+    "add_information": lambda c: workflow.add_information(c, message="Ini fotonya."),
+}
+
+# the reporter's actions from each status: "add_information" is the table's add_information while the report
+# is open, and its answer_request (back to work) while it waits for the reporter
+REPORTER_EXPECTED = {
+    "rate": {S.RESOLVED: S.CLOSED},
+    "object": {S.RESOLVED: S.IN_PROGRESS},
+    "add_information": {S.NEW: S.NEW, S.VERIFIED: S.VERIFIED, S.IN_PROGRESS: S.IN_PROGRESS,
+                        S.WAITING_REPORTER: S.IN_PROGRESS},
+}  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", sorted(REPORTER_CALLS))
+@pytest.mark.parametrize("status", list(S))
+def test_every_reporter_action_from_every_status(unit_tree, action, status):
+    complaint = put_in(file(unit_tree["kanwil"]), status)
+    events_before = ComplaintEvent.objects.filter(complaint=complaint).count()
+    expected = REPORTER_EXPECTED[action].get(status)
+    if expected is None:
+        with pytest.raises(Refused) as refused:
+            REPORTER_CALLS[action](complaint)
+        assert refused.value.status == 409
+        complaint.refresh_from_db()
+        assert complaint.status == status
+        assert ComplaintEvent.objects.filter(complaint=complaint).count() == events_before
+    else:
+        event = REPORTER_CALLS[action](complaint)
+        complaint.refresh_from_db()
+        assert complaint.status == expected
+        assert event.by_reporter and event.actor_id is None
+        assert event.to_status == expected and event.from_status == status
+        assert ComplaintEvent.objects.filter(complaint=complaint).count() == events_before + 1
+
+
+def test_the_reporter_actions_are_rows_of_the_table():
+    for name in ("rate", "object", "add_information", "answer_request"):
+        assert workflow.ACTIONS[name].by == workflow.REPORTER
+    assert set(REPORTER_EXPECTED["rate"]) == set(workflow.ACTIONS["rate"].sources)
+    assert set(REPORTER_EXPECTED["object"]) == set(workflow.ACTIONS["object"].sources)
+    adds = workflow.ACTIONS["add_information"].sources | workflow.ACTIONS["answer_request"].sources
+    assert set(REPORTER_EXPECTED["add_information"]) == adds
+    assert workflow.ACTIONS["answer_request"].target == S.IN_PROGRESS
+
+
+@pytest.mark.django_db
+def test_events_are_written_complete_and_never_updated(unit_tree, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    complaint = put_in(file(unit_tree["kanwil"]), S.VERIFIED)
+    with CaptureQueriesContext(connection) as queries:
+        assigned = workflow.assign(complaint, by=officer, officer=officer, note="Tim A", request_id="r1")
+        waiting = workflow.request_information(complaint, by=officer, message="Mohon foto.", request_id="r2")
+        resumed = workflow.resume(complaint, by=officer, note="Foto sudah ada", request_id="r3")
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].upper().startswith("UPDATE")]
+    assert not [sql for sql in updates if "complaints_complaintevent" in sql.lower()]
+    stored = {e.pk: e for e in ComplaintEvent.objects.filter(pk__in=[assigned.pk, waiting.pk, resumed.pk])}
+    assert (stored[assigned.pk].assignee_id, stored[assigned.pk].request_id) == (officer.pk, "r1")
+    assert (stored[resumed.pk].internal_note, stored[resumed.pk].request_id) == ("Foto sudah ada", "r3")
+
+
 def test_the_table_and_the_expectations_agree():
     for name, expected in EXPECTED.items():
         action = workflow.ACTIONS[name]
@@ -163,7 +230,7 @@ def test_forwarding_hands_the_report_to_the_other_unit_at_once(unit_tree, office
     workflow.forward(complaint, by=officer, to_unit=unit_tree["other"], note="Bukan wilayah kami")
     complaint.refresh_from_db()
     assert complaint.unit == unit_tree["other"]
-    from complaints import queue
+    from complaints.handling import queue
 
     assert complaint in queue.visible(other_unit_officer)
     assert complaint not in queue.visible(officer)

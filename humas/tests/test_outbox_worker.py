@@ -13,7 +13,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from complaints import intake
+from complaints.public import intake
 from complaints.tests.test_intake import make_input
 from humas import outbox
 from humas.models import OutboxEmail

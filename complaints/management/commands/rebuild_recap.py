@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from complaints import summaries
+from complaints.reporting import summaries
 
 
 class Command(BaseCommand):

@@ -1,35 +1,23 @@
-"""The staff console for complaints: the queue, one report with its actions, recording a report received by
-phone or letter, and the queue as a spreadsheet. Views parse and call queue.py (reads) and workflow.py /
-intake.py (writes); access comes from humas.access, other units' reports answer 404."""
+"""The staff console's forms: one form per workflow action (ACTION_FORMS) and `run_action`, which calls the
+action's service with the form's cleaned data (the console and the staff API both use them), and the form that
+records a report received by phone, letter, WhatsApp… (StaffIntakeForm)."""
 
 from __future__ import annotations
 
 import uuid
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from channels_social.models import SocialChannel
-from humas import access
-from humas.errors import Refused
+from complaints.handling import workflow
+from complaints.models import Channel, Complaint, RejectReason
+from complaints.public import intake
+from complaints.public.forms import ComplaintForm
 from humas.models import Membership, Role, Unit
-from humas.views import staff_required
 
-from . import intake, queue, sla, workflow
-from .forms import ComplaintForm
-from .models import Channel, Complaint, RejectReason
-from .tracking import public_attachments
-
-PAGE_SIZE = 25
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c not in (Channel.WEB, Channel.API)]
 
 
@@ -181,152 +169,6 @@ def handlers_of(unit: Unit):
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("first_name", "username")
 
 
-# --- views ----------------------------------------------------------------------------------------------------
-
-
-def _require_any(user, action: str) -> None:
-    if not access.has_any(user, action):
-        raise Http404
-
-
-@staff_required
-def queue_view(request: HttpRequest) -> HttpResponse:
-    _require_any(request.user, "complaint.view")
-    if request.method == "POST":
-        return _bulk_assign(request)
-    form, reports = queue.filtered(request.user, request.GET)
-    if request.GET.get("format") == "xlsx":
-        from .exports import queue_xlsx
-
-        return queue_xlsx(request, reports)
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("halaman"))
-    query = request.GET.copy()
-    query.pop("halaman", None)
-    may_assign = access.has_any(request.user, "complaint.handle")
-    assignable = handlers_of_scope(request.user) if may_assign else []
-    now = timezone.now()
-    rows = [(c, sla.current_due(c), sla.is_overdue(c, now), sla.is_due_soon(c, now)) for c in page.object_list]
-    return render(
-        request,
-        "complaints/staff/queue.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "query": query.urlencode(),
-            "assignable": assignable,
-            "may_assign": may_assign,
-        },
-        status=400 if form.is_bound and form.errors else 200,
-    )
-
-
-def handlers_of_scope(user):
-    units = access.units_for(user, "complaint.handle")
-    user_ids = Membership.objects.filter(unit__in=units, role__in=[Role.OFFICER, Role.ADMIN]).values("user_id")
-    return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("first_name", "username"))
-
-
-def _bulk_assign(request: HttpRequest) -> HttpResponse:
-    try:
-        ids = [int(i) for i in request.POST.getlist("ids")]
-    except ValueError:
-        raise Http404 from None
-    if not ids:
-        messages.error(request, _("Choose at least one report."))
-        return redirect(request.get_full_path())
-    reports = list(queue.visible(request.user).filter(pk__in=ids))
-    if len(reports) != len(set(ids)):
-        raise Http404  # one of them is not the user's to see: change nothing
-    officer = None
-    if request.POST.get("officer"):
-        officer = get_user_model().objects.filter(pk=request.POST["officer"], is_active=True).first()
-        if officer is None:
-            raise Http404
-    done, refused = 0, []
-    for report in reports:
-        try:
-            workflow.assign(report, by=request.user, officer=officer)
-            done += 1
-        except Refused as exc:
-            refused.append(f"{report.display_code}: {exc.message}")
-    if done:
-        messages.success(request, _("%(n)d report(s) assigned.") % {"n": done})
-    for line in refused:
-        messages.warning(request, line)
-    return redirect(request.get_full_path())
-
-
-def _detail_context(request, complaint: Complaint, forms_by_name: dict | None = None) -> dict:
-    user = request.user
-    forms_by_name = forms_by_name or {}
-    actions = [
-        (action, forms_by_name.get(action.name) or ACTION_FORMS[action.name](complaint=complaint))
-        for action in workflow.allowed_actions(user, complaint)
-        if action.name in ACTION_FORMS
-    ]
-    shown = {action.name for action, _form in actions}
-    # a form that was refused stays on the page with its message and the text typed into it
-    actions += [(workflow.ACTIONS[name], form) for name, form in forms_by_name.items() if name not in shown]
-    events = list(complaint.events.select_related("actor", "to_unit", "assignee").order_by("created_at", "pk"))
-    attachments: dict[int, list] = {}
-    for item in complaint.attachments.all():
-        attachments.setdefault(item.event_id, []).append(item)
-    return {
-        "complaint": complaint,
-        "events": events,
-        "attachments_by_event": attachments,
-        "actions": actions,
-        "shows_identity": queue.shows_identity(user, complaint),
-        "similar": queue.similar(user, complaint) if complaint.is_open else [],
-        "due": sla.current_due(complaint),
-        "overdue": sla.is_overdue(complaint),
-        "public_attachment_ids": {a.pk for items in public_attachments(complaint).values() for a in items},
-    }
-
-
-def _get(request, pk: int) -> Complaint:
-    return access.get_for(
-        request.user,
-        "complaint.view",
-        Complaint.objects.select_related("unit", "category", "assigned_to", "duplicate_of", "social_channel"),
-        pk=pk,
-    )
-
-
-@staff_required
-def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = _get(request, pk)
-    return render(request, "complaints/staff/detail.html", _detail_context(request, complaint))
-
-
-@staff_required
-@require_POST
-def action_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    complaint = _get(request, pk)
-    if name not in ACTION_FORMS:
-        raise Http404
-    form = ACTION_FORMS[name](request.POST, complaint=complaint)
-    status = 400
-    if form.is_valid():
-        try:
-            run_action(name, complaint, request.user, form.cleaned_data)
-        except Refused as exc:
-            if exc.status == 404:
-                raise Http404 from None
-            form.add_error(None, exc.message)
-            status = exc.status
-        else:
-            messages.success(request, _("%(action)s: done.") % {"action": workflow.ACTIONS[name].label})
-            if access.can(request.user, "complaint.view", Complaint.objects.only("unit_id").get(pk=pk)):
-                return redirect("complaints_staff:detail", pk=pk)
-            return redirect("complaints_staff:queue")  # forwarded out of the user's scope
-    complaint.refresh_from_db()
-    context = _detail_context(request, complaint, {name: form})
-    context["open_action"] = name
-    return render(request, "complaints/staff/detail.html", context, status=status)
-
-
 class StaffIntakeForm(ComplaintForm):
     """A report received by phone, WhatsApp, letter, e-mail, a visit or a social channel, typed in by staff."""
 
@@ -369,34 +211,3 @@ class StaffIntakeForm(ComplaintForm):
         data = super().to_input()
         data.social_channel = self.cleaned_data.get("social_channel")
         return data
-
-
-@staff_required
-def intake_view(request: HttpRequest) -> HttpResponse:
-    _require_any(request.user, "complaint.handle")
-    form = StaffIntakeForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                complaint = intake.submit_complaint(
-                    data=form.to_input(),
-                    files=form.cleaned_data["attachments"],
-                    channel=form.cleaned_data["channel"],
-                    by=request.user,
-                )
-            except ValidationError as exc:
-                form.add_error("attachments", exc)
-            else:
-                messages.success(
-                    request,
-                    _("Report recorded. Give the reporter the tracking code %(code)s.")
-                    % {"code": complaint.display_code},
-                )
-                if access.can(request.user, "complaint.view", complaint):
-                    return redirect("complaints_staff:detail", pk=complaint.pk)
-                return redirect("complaints_staff:queue")
-    form.prepare_display()
-    return render(request, "complaints/staff/intake.html", {"form": form, "files_lost": bool(request.FILES)},
-                  status=status)  # fmt: skip

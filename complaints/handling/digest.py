@@ -10,11 +10,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from complaints.handling import sla
+from complaints.models import Complaint
 from humas import access, dates, outbox
 from humas.models import Membership, Role
-
-from . import sla
-from .models import Complaint
 
 TEMPLATE = "emails/sla_digest"
 MAX_LISTED = 50

@@ -8,11 +8,13 @@ Each report adds a fixed set of *shares* to the summaries, a pure function of it
 - HandlingTime: +1 in the month (site calendar) it was verified, in the bucket of its time to verify, and
   likewise for its resolution, with whether it met the deadline and its rating.
 
-`workflow.locked` notes a report's shares when it locks the report (`track`); after a service changed the
-report, `record_change` writes the difference (report before → report after) as upserts that add to the
-counts (`INSERT … ON CONFLICT DO UPDATE SET count = count + EXCLUDED.count`), so concurrent actions never
-lose a count. Intake calls `record_new`. `rebuild` recomputes every table from the reports with grouped
-queries (after a bulk import, a back-dating, or to repair); `manage.py rebuild_recap` runs it.
+`workflow.locked` notes a report's shares on the instance when it locks the report (`track`, into
+`Complaint.summary_shares`); after a service changed the report, `record_change` writes the difference (report
+before → report after) as upserts that add to the counts (`INSERT … ON CONFLICT DO UPDATE SET count = count +
+EXCLUDED.count`, one statement per table, rows in key order so that concurrent transactions lock rows in the
+same order), so concurrent actions never lose a count. Intake calls `record_new`. `rebuild` recomputes every
+table from the reports with grouped queries (after a bulk import, a back-dating, or to repair); `manage.py
+rebuild_recap` runs it.
 """
 
 from __future__ import annotations
@@ -28,11 +30,9 @@ from django.db.models.functions import Coalesce, Trunc, TruncDate
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from humas import sql
+from complaints.handling import sla
+from complaints.models import OPEN_STATUSES, Complaint, DueCount, Grain, HandlingTime, Metric, RecapCount, Status
 from humas.models import TimeZone
-
-from . import sla
-from .models import OPEN_STATUSES, Complaint, DueCount, Grain, HandlingTime, Metric, RecapCount, Status
 
 RECAP, DUE, TIMES = "recap", "due", "times"
 # table: (model, key columns, counted columns); the order here is the order of the writes (no deadlocks)
@@ -91,28 +91,23 @@ def shares(complaint: Complaint) -> Shares:
 
 def track(complaint: Complaint) -> None:
     """Note what a locked report adds now, before a service changes it (called by workflow.locked)."""
-    complaint._summary_shares = shares(complaint)
-
-
-def new_report(complaint: Complaint) -> list[sql.Statement]:
-    """What a report being filed adds, as statements for the intake to send with its own rows (humas.sql)."""
-    track(complaint)
-    return _statements(_difference({}, complaint._summary_shares))
+    complaint.summary_shares = shares(complaint)
 
 
 def record_new(complaint: Complaint) -> None:
-    """A report was filed (call inside the intake transaction, after it is saved)."""
-    sql.run(new_report(complaint))
+    """A report was filed: add its shares (inside the intake transaction, after it is saved)."""
+    track(complaint)
+    _write(_difference({}, complaint.summary_shares))
 
 
 def record_change(complaint: Complaint) -> None:
     """A service changed a report locked through workflow.locked: move its shares (inside that transaction)."""
-    before = getattr(complaint, "_summary_shares", None)
+    before = complaint.summary_shares
     if before is None:
         raise RuntimeError("record_change needs a report locked through workflow.locked")
     after = shares(complaint)
     _write(_difference(before, after))
-    complaint._summary_shares = after
+    complaint.summary_shares = after
 
 
 def _difference(before: Shares, after: Shares) -> Shares:
@@ -136,24 +131,15 @@ def _adapt(value):
 
 
 def _write(changes: Shares) -> None:
-    statements = _statements(changes)
-    if statements:
-        sql.run(statements)
-
-
-def _statements(changes: Shares) -> list[sql.Statement]:
     """One upsert per table, rows in key order so that two transactions lock rows in the same order."""
     by_table: dict[str, list[tuple[tuple, tuple[int, ...]]]] = defaultdict(list)
     for (table, key), delta in changes.items():
         by_table[table].append((key, delta))
-    statements = []
-    for table in TABLES:
-        rows = sorted(by_table.get(table, []))
-        if rows:
-            statements.append(
-                sql.Statement(_upsert(table, len(rows)), [_adapt(v) for key, delta in rows for v in (*key, *delta)])
-            )
-    return statements
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            rows = sorted(by_table.get(table, []))
+            if rows:
+                cursor.execute(_upsert(table, len(rows)), [_adapt(v) for key, delta in rows for v in (*key, *delta)])
 
 
 @cache

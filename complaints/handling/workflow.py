@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from complaints.handling import sla
+from complaints.models import Complaint, ComplaintEvent, EventKind, RejectReason, Status
+from complaints.reporting import summaries
 from humas import access, outbox
 from humas.errors import Refused
 from humas.models import Unit
-
-from . import sla, summaries
-from .models import Complaint, ComplaintEvent, EventKind, RejectReason, Status
 
 S = Status
 HANDLE = "complaint.handle"
@@ -33,13 +33,15 @@ class Action:
     target: str | None  # the status it leads to; None keeps the status
     by: str  # a permission of humas.access, or REPORTER / SYSTEM
     public: bool  # the reporter is told
+    refusal: Any = None  # the message when the report's status does not allow it (a generic one when None)
 
 
-def _a(name, label, sources, target, by=HANDLE, public=True) -> Action:
-    return Action(name, label, frozenset(sources), target, by, public)
+def _a(name, label, sources, target, by=HANDLE, public=True, refusal=None) -> Action:
+    return Action(name, label, frozenset(sources), target, by, public, refusal)
 
 
 OPEN_HANDLING = (S.VERIFIED, S.IN_PROGRESS, S.WAITING_REPORTER)
+CLOSED_REFUSAL = gettext_lazy("This report is no longer open, so nothing can be added to it.")
 
 # The one table. Templates read it for the buttons, the services for the checks, the tests pair by pair.
 ACTIONS: dict[str, Action] = {
@@ -62,8 +64,42 @@ ACTIONS: dict[str, Action] = {
         _a("resolve", gettext_lazy("Resolve"), OPEN_HANDLING, S.RESOLVED),
         _a("close", gettext_lazy("Close"), [S.RESOLVED], S.CLOSED),
         _a("reopen", gettext_lazy("Reopen"), [S.RESOLVED], S.IN_PROGRESS),
-        _a("rate", gettext_lazy("Rate"), [S.RESOLVED], S.CLOSED, by=REPORTER, public=False),
-        _a("object", gettext_lazy("Object"), [S.RESOLVED], S.IN_PROGRESS, by=REPORTER, public=False),
+        _a(
+            "rate",
+            gettext_lazy("Rate"),
+            [S.RESOLVED],
+            S.CLOSED,
+            by=REPORTER,
+            public=False,
+            refusal=gettext_lazy("Only a resolved report can be rated."),
+        ),
+        _a(
+            "object",
+            gettext_lazy("Object"),
+            [S.RESOLVED],
+            S.IN_PROGRESS,
+            by=REPORTER,
+            public=False,
+            refusal=gettext_lazy("Only a resolved report can be objected to."),
+        ),
+        _a(
+            "add_information",
+            gettext_lazy("Add information"),
+            [S.NEW, S.VERIFIED, S.IN_PROGRESS],
+            None,
+            by=REPORTER,
+            public=False,
+            refusal=CLOSED_REFUSAL,
+        ),
+        _a(
+            "answer_request",
+            gettext_lazy("Answer the request for information"),
+            [S.WAITING_REPORTER],
+            S.IN_PROGRESS,
+            by=REPORTER,
+            public=False,
+            refusal=CLOSED_REFUSAL,
+        ),
         _a("auto_close", gettext_lazy("Close automatically"), [S.RESOLVED], S.CLOSED, by=SYSTEM),
     ]
 }
@@ -111,10 +147,13 @@ def move(
     by_reporter: bool = False,
     public_message: str = "",
     internal_note: str = "",
+    request_id: str = "",
+    event_fields: dict[str, Any] | None = None,
     **changes: Any,
 ) -> ComplaintEvent:
-    """Change the status (checked against TRANSITIONS) and write the event. Runs inside a transaction that
-    has locked the report (see `locked`)."""
+    """Change the status (checked against TRANSITIONS) and write the event, complete (`event_fields` are the
+    event's further columns, `changes` the report's). Runs inside a transaction that has locked the report
+    (see `locked`)."""
     from_status = complaint.status
     if not may_move(from_status, to_status):
         raise Refused(
@@ -133,11 +172,15 @@ def move(
         setattr(complaint, field, value)
     complaint.save(update_fields=["status", "resolved_at", "closed_at", "updated_at", *changes])
     summaries.record_change(complaint)
-    return _event(complaint, event_kind, actor, by_reporter, public_message, internal_note, from_status, to_status)
+    return _event(complaint, event_kind, actor, by_reporter, public_message, internal_note, from_status, to_status,
+                  request_id=request_id, **(event_fields or {}))  # fmt: skip
 
 
-def _event(complaint, kind, actor, by_reporter, public_message, internal_note, from_status, to_status, **extra):
-    return ComplaintEvent.objects.create(
+def _event(complaint, kind, actor, by_reporter, public_message, internal_note, from_status, to_status, *,
+           request_id: str = "", **extra):  # fmt: skip
+    """Write the event, every field at once (events are never updated). A `request_id` already used on this
+    report (the same form sent twice) is refused."""
+    event = ComplaintEvent(
         complaint=complaint,
         kind=kind,
         actor=None if by_reporter else actor,
@@ -146,16 +189,32 @@ def _event(complaint, kind, actor, by_reporter, public_message, internal_note, f
         internal_note=internal_note,
         from_status=from_status,
         to_status=to_status,
+        request_id=request_id,
         **extra,
     )
+    if not request_id:
+        event.save(force_insert=True)
+        return event
+    try:
+        with transaction.atomic():  # a savepoint: the duplicate's failed insert leaves the transaction usable
+            event.save(force_insert=True)
+    except IntegrityError:
+        raise Refused(
+            _("This form was already sent; it was applied once."), code="duplicate_submit", status=409
+        ) from None
+    return event
 
 
 def _start(complaint: Complaint | int, action_name: str, by: Any, request_id: str = "") -> Complaint:
-    """Lock the report and check that `by` may take the action now: 404 outside their scope (as a Refused
+    """Lock the report and check the action may be taken now (see `_check`)."""
+    return _check(locked(complaint), action_name, by, request_id)
+
+
+def _check(complaint: Complaint, action_name: str, by: Any, request_id: str = "") -> Complaint:
+    """Check that `by` may take the action on the locked report now: 404 outside their scope (as a Refused
     with status 404), 403 for a role that may not, 409 for a state that does not allow it, and 409 for a
-    form submitted twice."""
+    form submitted twice. Reporter and system actions check only the state."""
     action = ACTIONS[action_name]
-    complaint = locked(complaint)
     if action.by not in (REPORTER, SYSTEM):
         if not access.can(by, "complaint.view", complaint):
             raise Refused(_("Report not found."), code="not_found", status=404)
@@ -164,24 +223,16 @@ def _start(complaint: Complaint | int, action_name: str, by: Any, request_id: st
     if request_id and complaint.events.filter(request_id=request_id).exists():
         raise Refused(_("This form was already sent; it was applied once."), code="duplicate_submit", status=409)
     if complaint.status not in action.sources:
-        raise Refused(
-            _("%(action)s is not possible while the report is %(status)s.")
-            % {"action": action.label, "status": complaint.get_status_display().lower()},
-            code="bad_state",
-            status=409,
-        )
+        message = action.refusal or _("%(action)s is not possible while the report is %(status)s.") % {
+            "action": action.label,
+            "status": complaint.get_status_display().lower(),
+        }
+        raise Refused(str(message), code="bad_state", status=409)
     return complaint
 
 
-def _finish(event: ComplaintEvent, *, request_id: str = "", public: bool = True) -> ComplaintEvent:
-    if request_id:
-        try:
-            with transaction.atomic():
-                ComplaintEvent.objects.filter(pk=event.pk).update(request_id=request_id)
-        except IntegrityError:
-            raise Refused(
-                _("This form was already sent; it was applied once."), code="duplicate_submit", status=409
-            ) from None
+def _finish(event: ComplaintEvent, *, public: bool = True) -> ComplaintEvent:
+    """Tell the reporter of a public change (on commit, through the outbox)."""
     if public and (event.public_message or event.to_status != event.from_status):
         notify_reporter(event)
     return event
@@ -214,10 +265,10 @@ def verify(complaint, *, by, message: str = "", request_id: str = "") -> Complai
     complaint = _start(complaint, "verify", by, request_id)
     now = timezone.now()
     sla.set_resolution_due(complaint, now)
-    event = move(complaint, to_status=S.VERIFIED, event_kind=EventKind.VERIFIED, actor=by,
+    event = move(complaint, to_status=S.VERIFIED, event_kind=EventKind.VERIFIED, actor=by, request_id=request_id,
                  public_message=message.strip() or _("Your report has been verified and is being handled."),
                  verified_at=now, resolution_due_at=complaint.resolution_due_at)  # fmt: skip
-    return _finish(event, request_id=request_id)
+    return _finish(event)
 
 
 @transaction.atomic
@@ -227,8 +278,8 @@ def reject(complaint, *, by, reason: str, message: str, request_id: str = "") ->
         raise Refused(_("Choose a reason for the rejection."), code="bad_reason")
     text = _need(message, _("Tell the reporter why the report is rejected."))
     event = move(complaint, to_status=S.REJECTED, event_kind=EventKind.REJECTED, actor=by, public_message=text,
-                 reject_reason=reason, closed_at=timezone.now())  # fmt: skip
-    return _finish(event, request_id=request_id)
+                 request_id=request_id, reject_reason=reason, closed_at=timezone.now())  # fmt: skip
+    return _finish(event)
 
 
 @transaction.atomic
@@ -244,8 +295,9 @@ def mark_duplicate(complaint, *, by, original: Complaint | int, message: str = "
         "The same matter was already reported and is handled under another report; its answer will cover yours."
     )
     event = move(complaint, to_status=S.REJECTED, event_kind=EventKind.DUPLICATE, actor=by, public_message=text,
-                 reject_reason=RejectReason.DUPLICATE, duplicate_of=target, closed_at=timezone.now())  # fmt: skip
-    return _finish(event, request_id=request_id)
+                 request_id=request_id, reject_reason=RejectReason.DUPLICATE, duplicate_of=target,
+                 closed_at=timezone.now())  # fmt: skip
+    return _finish(event)
 
 
 @transaction.atomic
@@ -262,8 +314,9 @@ def forward(complaint, *, by, to_unit: Unit, note: str = "", request_id: str = "
     summaries.record_change(complaint)
     event = _event(complaint, EventKind.FORWARDED, by, False,
                    _("Your report was forwarded to %(unit)s, which handles it from now on.") % {"unit": to_unit.name},
-                   note.strip(), complaint.status, complaint.status, to_unit=to_unit)  # fmt: skip
-    return _finish(event, request_id=request_id)
+                   note.strip(), complaint.status, complaint.status, request_id=request_id,
+                   to_unit=to_unit)  # fmt: skip
+    return _finish(event)
 
 
 @transaction.atomic
@@ -276,12 +329,12 @@ def assign(complaint, *, by, officer: Any = None, note: str = "", request_id: st
     if complaint.status == S.IN_PROGRESS:
         complaint.save(update_fields=["assigned_to", "updated_at"])
         event = _event(complaint, EventKind.ASSIGNED, by, False, "", note.strip(), S.IN_PROGRESS, S.IN_PROGRESS,
-                       assignee=officer)  # fmt: skip
+                       request_id=request_id, assignee=officer)  # fmt: skip
     else:
         event = move(complaint, to_status=S.IN_PROGRESS, event_kind=EventKind.ASSIGNED, actor=by,
-                     internal_note=note.strip(), assigned_to=officer)  # fmt: skip
-        ComplaintEvent.objects.filter(pk=event.pk).update(assignee=officer)
-    return _finish(event, request_id=request_id, public=False)
+                     internal_note=note.strip(), request_id=request_id, event_fields={"assignee": officer},
+                     assigned_to=officer)  # fmt: skip
+    return _finish(event, public=False)
 
 
 @transaction.atomic
@@ -295,8 +348,9 @@ def add_response(complaint, *, by, message: str, request_id: str = "") -> Compla
     if changes:
         complaint.save(update_fields=[*changes, "updated_at"])
         summaries.record_change(complaint)  # the first-answer deadline no longer runs
-    event = _event(complaint, EventKind.RESPONSE, by, False, text, "", complaint.status, complaint.status)
-    return _finish(event, request_id=request_id)
+    event = _event(complaint, EventKind.RESPONSE, by, False, text, "", complaint.status, complaint.status,
+                   request_id=request_id)  # fmt: skip
+    return _finish(event)
 
 
 @transaction.atomic
@@ -305,11 +359,19 @@ def request_information(complaint, *, by, message: str, request_id: str = "") ->
     complaint = _start(complaint, "request_info", by, request_id)
     text = _need(message, _("Say what information the reporter should add."))
     event = move(complaint, to_status=S.WAITING_REPORTER, event_kind=EventKind.WAITING_REPORTER, actor=by,
-                 public_message=text, waiting_since=timezone.now())  # fmt: skip
-    return _finish(event, request_id=request_id)
+                 public_message=text, request_id=request_id, waiting_since=timezone.now())  # fmt: skip
+    return _finish(event)
 
 
-def _resume(complaint: Complaint, *, actor=None, by_reporter: bool = False, message: str = "") -> ComplaintEvent:
+def _resume(
+    complaint: Complaint,
+    *,
+    actor=None,
+    by_reporter: bool = False,
+    message: str = "",
+    note: str = "",
+    request_id: str = "",
+) -> ComplaintEvent:
     now = timezone.now()
     if complaint.waiting_since:
         sla.extend_for_pause(complaint, paused_from=complaint.waiting_since, until=now)
@@ -320,6 +382,8 @@ def _resume(complaint: Complaint, *, actor=None, by_reporter: bool = False, mess
         actor=actor,
         by_reporter=by_reporter,
         public_message=message,
+        internal_note=note,
+        request_id=request_id,
         waiting_since=None,
         response_due_at=complaint.response_due_at,
         resolution_due_at=complaint.resolution_due_at,
@@ -329,24 +393,17 @@ def _resume(complaint: Complaint, *, actor=None, by_reporter: bool = False, mess
 @transaction.atomic
 def resume(complaint, *, by, note: str = "", request_id: str = "") -> ComplaintEvent:
     complaint = _start(complaint, "resume", by, request_id)
-    event = _resume(complaint, actor=by)
-    if note.strip():
-        ComplaintEvent.objects.filter(pk=event.pk).update(internal_note=note.strip())
-    return _finish(event, request_id=request_id, public=False)
-
-
-def resume_for_reporter(complaint: Complaint, *, message: str) -> ComplaintEvent:
-    """The reporter answered while the report waited for them: their information is the event, and the clock
-    runs again. Called inside the reporter's own transaction with the report locked."""
-    return _resume(complaint, by_reporter=True, message=message)
+    event = _resume(complaint, actor=by, note=note.strip(), request_id=request_id)
+    return _finish(event, public=False)
 
 
 @transaction.atomic
 def add_internal_note(complaint, *, by, note: str, request_id: str = "") -> ComplaintEvent:
     complaint = _start(complaint, "add_note", by, request_id)
     text = _need(note, _("Write the note."))
-    event = _event(complaint, EventKind.NOTE, by, False, "", text, complaint.status, complaint.status)
-    return _finish(event, request_id=request_id, public=False)
+    event = _event(complaint, EventKind.NOTE, by, False, "", text, complaint.status, complaint.status,
+                   request_id=request_id)  # fmt: skip
+    return _finish(event, public=False)
 
 
 @transaction.atomic
@@ -357,16 +414,16 @@ def resolve(complaint, *, by, message: str, request_id: str = "") -> ComplaintEv
     if complaint.first_response_at is None:
         changes["first_response_at"] = timezone.now()
     event = move(complaint, to_status=S.RESOLVED, event_kind=EventKind.RESOLVED, actor=by, public_message=text,
-                 **changes)  # fmt: skip
-    return _finish(event, request_id=request_id)
+                 request_id=request_id, **changes)  # fmt: skip
+    return _finish(event)
 
 
 @transaction.atomic
 def close(complaint, *, by, message: str = "", request_id: str = "") -> ComplaintEvent:
     complaint = _start(complaint, "close", by, request_id)
-    event = move(complaint, to_status=S.CLOSED, event_kind=EventKind.CLOSED, actor=by,
+    event = move(complaint, to_status=S.CLOSED, event_kind=EventKind.CLOSED, actor=by, request_id=request_id,
                  public_message=message.strip() or _("The report is closed."))  # fmt: skip
-    return _finish(event, request_id=request_id)
+    return _finish(event)
 
 
 @transaction.atomic
@@ -374,8 +431,8 @@ def reopen(complaint, *, by, message: str, request_id: str = "") -> ComplaintEve
     complaint = _start(complaint, "reopen", by, request_id)
     text = _need(message, _("Say why the report is reopened."))
     event = move(complaint, to_status=S.IN_PROGRESS, event_kind=EventKind.OBJECTED, actor=by, public_message=text,
-                 reopen_count=complaint.reopen_count + 1)  # fmt: skip
-    return _finish(event, request_id=request_id)
+                 request_id=request_id, reopen_count=complaint.reopen_count + 1)  # fmt: skip
+    return _finish(event)
 
 
 def auto_close_due(*, now=None) -> int:
@@ -405,6 +462,8 @@ def auto_close_due(*, now=None) -> int:
 
 
 # --- the reporter's actions -----------------------------------------------------------------------------------
+# The same table and the same checks as staff actions (`_start`/`_check`), with the reporter as the actor: the
+# tracking code (or the API's) is their authority, so only the report's state is checked.
 
 
 def objection_deadline(complaint: Complaint):
@@ -412,31 +471,21 @@ def objection_deadline(complaint: Complaint):
 
 
 @transaction.atomic
-def rate(complaint: Complaint, *, score: int, comment: str = "") -> ComplaintEvent:
+def rate(complaint: Complaint | int, *, score: int, comment: str = "", request_id: str = "") -> ComplaintEvent:
     """The reporter rates a resolved report (1–5 and a comment); that closes it."""
-    complaint = locked(complaint)
-    if complaint.status != S.RESOLVED:
-        raise Refused(_("Only a resolved report can be rated."), code="not_resolved", status=409)
+    complaint = _start(complaint, "rate", REPORTER, request_id)
     if not 1 <= int(score) <= 5:
         raise Refused(_("Choose a rating from 1 to 5."), code="bad_rating")
-    return move(
-        complaint,
-        to_status=S.CLOSED,
-        event_kind=EventKind.RATED,
-        by_reporter=True,
-        public_message=comment.strip(),
-        rating=int(score),
-        rating_comment=comment.strip(),
-        rated_at=timezone.now(),
-    )
+    event = move(complaint, to_status=S.CLOSED, event_kind=EventKind.RATED, by_reporter=True,
+                 public_message=comment.strip(), request_id=request_id, rating=int(score),
+                 rating_comment=comment.strip(), rated_at=timezone.now())  # fmt: skip
+    return _finish(event, public=False)
 
 
 @transaction.atomic
-def object_to_resolution(complaint: Complaint, *, reason: str) -> ComplaintEvent:
+def object_to_resolution(complaint: Complaint | int, *, reason: str, request_id: str = "") -> ComplaintEvent:
     """The reporter disagrees with the resolution within 10 working days: the report goes back to work."""
-    complaint = locked(complaint)
-    if complaint.status != S.RESOLVED:
-        raise Refused(_("Only a resolved report can be objected to."), code="not_resolved", status=409)
+    complaint = _start(complaint, "object", REPORTER, request_id)
     deadline = objection_deadline(complaint)
     if deadline is not None and timezone.now() > deadline:
         raise Refused(
@@ -444,13 +493,25 @@ def object_to_resolution(complaint: Complaint, *, reason: str) -> ComplaintEvent
             code="objection_too_late",
             status=409,
         )
-    if not reason.strip():
-        raise Refused(_("Say why the resolution does not settle your report."), code="empty")
-    return move(
-        complaint,
-        to_status=S.IN_PROGRESS,
-        event_kind=EventKind.OBJECTED,
-        by_reporter=True,
-        public_message=reason.strip(),
-        reopen_count=complaint.reopen_count + 1,
-    )
+    text = _need(reason, _("Say why the resolution does not settle your report."))
+    event = move(complaint, to_status=S.IN_PROGRESS, event_kind=EventKind.OBJECTED, by_reporter=True,
+                 public_message=text, request_id=request_id,
+                 reopen_count=complaint.reopen_count + 1)  # fmt: skip
+    return _finish(event, public=False)
+
+
+@transaction.atomic
+def add_information(complaint: Complaint | int, *, message: str, request_id: str = "") -> ComplaintEvent:
+    """The reporter adds information to an open report: an answer to staff's request ("answer_request")
+    moves the report back to work and lets the clock run again; otherwise ("add_information") the status
+    stays. intake.add_information calls it inside the transaction that stores the files."""
+    complaint = locked(complaint)
+    name = "answer_request" if complaint.status == S.WAITING_REPORTER else "add_information"
+    complaint = _check(complaint, name, REPORTER, request_id)
+    if name == "answer_request":
+        event = _resume(complaint, by_reporter=True, message=message, request_id=request_id)
+    else:
+        event = _event(complaint, EventKind.INFO_ADDED, None, True, message, "", complaint.status, complaint.status,
+                       request_id=request_id)  # fmt: skip
+    Complaint.objects.filter(pk=complaint.pk).update(updated_at=timezone.now())
+    return _finish(event, public=False)

@@ -19,12 +19,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from complaints.reporting import charts, dashboard, exports
+from complaints.reporting.recap import Period, recap_for, tree_order
 from humas import access
 from humas.models import Unit
 from humas.views import staff_required
-
-from . import charts, dashboard, exports
-from .recap import Period, recap_for, tree_order
 
 ACTION = "dashboard.view"
 MAX_RANGE_DAYS = 3 * 366

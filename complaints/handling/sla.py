@@ -9,9 +9,8 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from complaints.models import Complaint, Status
 from humas import dates
-
-from .models import Complaint, Status
 
 VERIFY_DAYS = 3
 FIRST_RESPONSE_DAYS = 5

@@ -12,11 +12,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.handling import sla
+from complaints.models import OPEN_STATUSES, Category, Channel, Complaint, Kind, Status
 from humas import access
 from humas.models import Unit
-
-from . import sla
-from .models import OPEN_STATUSES, Category, Channel, Complaint, Kind, Status
 
 # the same expression as the GIN index of migration 0002 (PostgreSQL matches it whatever the qualification)
 SEARCH_EXPRESSION = (

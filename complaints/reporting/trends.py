@@ -29,9 +29,8 @@ from django.utils import timezone
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
+from complaints.models import Complaint
 from humas import access
-
-from .models import Complaint
 
 QUEUE_PATH = "/staf/pengaduan/"
 CACHE_SECONDS = 10 * 60

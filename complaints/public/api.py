@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -17,15 +17,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from complaints.models import Attachment, Category, Channel, Complaint
+from complaints.public import intake
+from complaints.public.forms import ApiComplaintForm
+from complaints.public.tracking import public_attachments, public_events
 from humas import dates, ratelimit
-from humas.api_errors import error_response, form_errors
+from humas.api_errors import form_errors
 from humas.api_views import PublicUnitList
+from humas.errors import Refused
 from humas.security import client_ip
-
-from . import intake
-from .forms import ApiComplaintForm
-from .models import Attachment, Category, Channel, Complaint
-from .tracking import public_attachments, public_events
 
 
 class CategoryOutput(serializers.ModelSerializer):
@@ -115,13 +115,17 @@ class ComplaintSubmit(APIView):
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: SubmitOutput})
     def post(self, request):
-        form = self.checked(request)
-        if isinstance(form, Response):
-            return form
-        return self.stored(request, form)
-
-    def stored(self, request, form: ApiComplaintForm) -> Response:
-        """File the valid form's report and answer with its receipt (or a 400 for a refused attachment)."""
+        if not ratelimit.hit(
+            "complaint-submit", client_ip(request), limit=settings.COMPLAINT_SUBMIT_LIMIT, window=3600
+        ):
+            raise Refused(
+                _("Too many reports were sent from your network in the last hour. Try again later."),
+                code="throttled",
+                status=429,
+            )
+        form = ApiComplaintForm(data=request.data, files=request.FILES)
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
         try:
             complaint = intake.submit_complaint(
                 data=form.to_input(),
@@ -129,8 +133,8 @@ class ComplaintSubmit(APIView):
                 channel=Channel.API,
                 language=getattr(request, "LANGUAGE_CODE", None),
             )
-        except ValidationError as exc:
-            return error_response(_("Please check the fields marked below."), {"attachments": exc.messages})
+        except ValidationError as exc:  # an attachment refused while it was re-encoded
+            raise serializers.ValidationError({"attachments": exc.messages}) from None
         return Response(
             {
                 "tracking_code": complaint.display_code,
@@ -142,26 +146,16 @@ class ComplaintSubmit(APIView):
             status=201,
         )
 
-    def checked(self, request) -> ApiComplaintForm | Response:
-        """The rate limit and the form: the valid form, or the 429 or 400 to answer."""
-        if not ratelimit.hit(
-            "complaint-submit", client_ip(request), limit=settings.COMPLAINT_SUBMIT_LIMIT, window=3600
-        ):
-            return error_response(
-                _("Too many reports were sent from your network in the last hour. Try again later."), status=429
-            )
-        form = ApiComplaintForm(data=request.data, files=request.FILES)
-        if not form.is_valid():
-            return error_response(_("Please check the fields marked below."), form_errors(form))
-        return form
 
-
-def _tracked(request, code: str) -> Complaint | Response:
+def _tracked(request, code: str) -> Complaint:
+    """The report of `code`; raises Refused (429 when the address looked up too many, 404 when none)."""
     if not ratelimit.hit("complaint-track", client_ip(request), limit=settings.COMPLAINT_TRACK_LIMIT, window=600):
-        return error_response(_("Too many look-ups from your network. Wait ten minutes and try again."), status=429)
+        raise Refused(
+            _("Too many look-ups from your network. Wait ten minutes and try again."), code="throttled", status=429
+        )
     complaint = intake.find_by_code(code)
     if complaint is None:
-        return error_response(_("We found no report with this code."), status=404)
+        raise Refused(_("We found no report with this code."), code="not_found", status=404)
     return complaint
 
 
@@ -174,10 +168,7 @@ class ComplaintTrack(APIView):
 
     @extend_schema(responses={200: TrackingOutput})
     def get(self, request, code: str):
-        found = _tracked(request, code)
-        if isinstance(found, Response):
-            return found
-        return Response(TrackingOutput(found, context={"request": request}).data)
+        return Response(TrackingOutput(_tracked(request, code), context={"request": request}).data)
 
 
 class ComplaintAttachment(APIView):
@@ -187,11 +178,9 @@ class ComplaintAttachment(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, code: str, pk: int):
         found = _tracked(request, code)
-        if isinstance(found, Response):
-            return found
         item = get_object_or_404(Attachment, pk=pk, complaint=found)
         if item not in public_attachments(found).get(item.event_id, []):
-            return error_response(_("Not found."), status=404)
+            raise Http404
         response = FileResponse(
             item.file.open("rb"),
             content_type=item.content_type,

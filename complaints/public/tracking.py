@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import MultipleFileField
-from .models import Complaint, ComplaintEvent, EventKind
+from complaints.models import Complaint, ComplaintEvent, EventKind
+from complaints.public.forms import MultipleFileField
 
 # events the reporter (and the API's tracking view) may see; ASSIGNED and NOTE are internal
 PUBLIC_EVENT_KINDS = frozenset(

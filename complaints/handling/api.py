@@ -18,13 +18,12 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from complaints.handling import queue, sla
+from complaints.handling.forms import ACTION_FORMS, run_action
+from complaints.models import Complaint
 from humas import access
-from humas.api_errors import error_response, form_errors
+from humas.api_errors import form_errors
 from humas.errors import Refused
-
-from . import queue, sla
-from .models import Complaint
-from .staff import ACTION_FORMS, run_action
 
 
 class IsStaffMember(BasePermission):
@@ -108,7 +107,7 @@ class StaffQueue(StaffAPIView):
             raise Http404
         form, reports = queue.filtered(request.user, request.query_params)
         if form.is_bound and form.errors:
-            return error_response(_("Please check the fields marked below."), form_errors(form))
+            raise serializers.ValidationError(form_errors(form))
         paginator = QueuePagination()
         page = paginator.paginate_queryset(reports, request, view=self)
         return paginator.get_paginated_response(
@@ -134,16 +133,11 @@ class StaffAction(StaffAPIView):
     def post(self, request, pk: int, name: str):
         complaint = _visible(request, pk)
         if name not in ACTION_FORMS:
-            return error_response(_("Unknown action."), status=404)
+            raise Refused(_("Unknown action."), code="unknown_action", status=404)
         form = ACTION_FORMS[name](data=request.data, complaint=complaint)
         if not form.is_valid():
-            return error_response(_("Please check the fields marked below."), form_errors(form))
-        try:
-            run_action(name, complaint, request.user, form.cleaned_data)
-        except Refused as exc:
-            if exc.status == 404:
-                raise Http404 from None
-            return error_response(exc.message, status=exc.status)
+            raise serializers.ValidationError(form_errors(form))
+        run_action(name, complaint, request.user, form.cleaned_data)  # a Refused is answered by humas.api_errors
         complaint = Complaint.objects.select_related("unit", "category", "assigned_to").get(pk=pk)
         return Response(ComplaintStaffDetail(complaint, context={"request": request}).data)
 

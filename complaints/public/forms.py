@@ -8,12 +8,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import Category, IdentityMode, Kind, Visibility
+from complaints.public.intake import ComplaintInput
 from humas.forms import FixedChoiceField, HumanCheckMixin, new_stamp, validating_only  # noqa: F401 (new_stamp: tests)
 from humas.models import Unit
 from humas.units import active_unit
-
-from .intake import ComplaintInput
-from .models import Category, IdentityMode, Kind, Visibility
 
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
 

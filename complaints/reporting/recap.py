@@ -1,5 +1,5 @@
 """Recap (rekapitulasi): the queries that read the summary counts (RecapCount, kept current by
-complaints.summaries). A report is counted on the day it was filed, in its unit's calendar, under its
+complaints.reporting.summaries). A report is counted on the day it was filed, in its unit's calendar, under its
 current status."""
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from django.db.models.functions import TruncWeek
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
+from complaints.models import Channel, Grain, Kind, RecapCount, Status
 from humas import dates
 from humas.models import Unit
-
-from .models import Channel, Grain, Kind, RecapCount, Status
 
 # --- reading: the recap table and the weekly series (selectors) -------------------------------------------
 

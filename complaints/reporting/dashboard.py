@@ -1,6 +1,6 @@
 """The monitoring dashboard's numbers (selectors, read only) for a set of units.
 
-Every figure adds up summary rows kept current by complaints.summaries, never the reports themselves, so
+Every figure adds up summary rows kept current by complaints.reporting.summaries, never the reports themselves, so
 its cost does not grow with the number of reports: status counts add up the month rows of RecapCount and
 "new today" today's total; overdue and due-soon add up DueCount (open reports per next deadline) before now
 and up to the end of the next working day; the month's medians, on-time shares and ratings come from this
@@ -18,11 +18,10 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints.handling import sla
+from complaints.models import OPEN_STATUSES, DueCount, Grain, HandlingTime, Metric, RecapCount, Status
 from humas import dates
 from humas.models import Unit
-
-from . import sla
-from .models import OPEN_STATUSES, DueCount, Grain, HandlingTime, Metric, RecapCount, Status
 
 
 @dataclass

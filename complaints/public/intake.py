@@ -19,13 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image
 
-from humas import dates, outbox, sql
-from humas.errors import Refused
-from humas.models import Unit
-from humas.uploads import MB, clean_image, clean_pdf, safe_display_name, sniff
-
-from . import summaries, workflow
-from .models import (
+from complaints.handling import workflow
+from complaints.models import (
     Attachment,
     AttachmentKind,
     Category,
@@ -38,6 +33,11 @@ from .models import (
     Visibility,
     private_storage,
 )
+from complaints.reporting import summaries
+from humas import dates, outbox
+from humas.errors import Refused
+from humas.models import Unit
+from humas.uploads import MB, clean_image, clean_pdf, safe_display_name, sniff
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 CODE_LENGTH = 12  # 12 × 5 bits = 60 bits from `secrets`
@@ -207,7 +207,7 @@ def _atomic_with_files(work):
 
 @dataclass
 class ComplaintInput:
-    """Validated input, from the web form or the API (both validate with complaints.forms.ComplaintForm)."""
+    """Validated input, from the web form or the API (both validate with complaints.public.forms.ComplaintForm)."""
 
     kind: str
     title: str
@@ -227,17 +227,14 @@ class ComplaintInput:
 
 def submit_complaint(
     *, data: ComplaintInput, files: list, channel: str = Channel.WEB, language: str | None = None, by=None
-):
-    """File a report: the complaint, its attachments, its first event and the SLA due dates in one transaction
-    (one round trip on PostgreSQL when there are no files, humas.sql); the receipt e-mail is queued in the
-    outbox and sent after commit. `by` is the staff member who recorded a
-    report received by phone, letter, WhatsApp…; None when the citizen filed it."""
+) -> Complaint:
+    """File a report: the complaint, its attachments, its first event, its share of the summary tables and
+    the receipt e-mail's outbox row in one transaction (the e-mail is sent after commit). `by` is the staff
+    member who recorded a report received by phone, letter, WhatsApp…; None when the citizen filed it."""
     prepared = prepare_attachments(files)  # heavy work and every refusal happen before the transaction
     language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
     for attempt in range(3):
         try:
-            if not prepared and sql.one_round_trip():  # one message to PostgreSQL is one transaction
-                return _create(data, prepared, channel, language, [], by)
             return _atomic_with_files(lambda stored: _create(data, prepared, channel, language, stored, by))
         except IntegrityError as exc:
             # a tracking code drawn twice (1 in 2^60): draw again; any other integrity error is a bug
@@ -253,7 +250,7 @@ def _create(
     anonymous = data.identity_mode == IdentityMode.ANONYMOUS
     now = timezone.now()
     verify_by, respond_by = dates.deadlines(now, [VERIFY_WITHIN_DAYS, FIRST_RESPONSE_WITHIN_DAYS], unit.time_zone)
-    complaint = Complaint(
+    complaint = Complaint.objects.create(
         kind=data.kind,
         unit=unit,
         category=data.category,
@@ -276,28 +273,19 @@ def _create(
         response_due_at=respond_by,
         tracking_code=new_tracking_code(),
     )
-    event = ComplaintEvent(
+    event = ComplaintEvent.objects.create(
         complaint=complaint, kind=EventKind.SUBMITTED, by_reporter=by is None, actor=by, to_status=Status.NEW
     )
-    # the report, its first event, the recap's count and the receipt: one round trip on PostgreSQL
-    sql.draw_ids(complaint, event)
-    rows = [sql.insert(complaint)]
-    if complaint.pk is None:  # no sequence to draw from (SQLite): the report goes first to learn its key
-        sql.run(rows)
-        rows = []
-    rows += [sql.insert(event), *summaries.new_report(complaint)]
+    summaries.record_new(complaint)
     if complaint.reporter_email:
-        send_receipt(complaint, with_rows=rows)
-    else:
-        sql.run(rows)
+        send_receipt(complaint)
     store_attachments(complaint, event, prepared, stored)
     return complaint
 
 
-def send_receipt(complaint: Complaint, *, with_rows: list[sql.Statement] = ()) -> None:
-    """Queue the receipt e-mail (after writing `with_rows`, in the same round trip)."""
-    outbox.enqueue_with(
-        list(with_rows),
+def send_receipt(complaint: Complaint) -> None:
+    """Queue the receipt e-mail in the current transaction (sent after commit)."""
+    outbox.enqueue(
         key=f"complaint-receipt:{complaint.pk}",
         to=complaint.reporter_email,
         template="emails/complaint_receipt",
@@ -335,9 +323,10 @@ def receipt_context(complaint: Complaint) -> dict:
 
 
 def add_information(complaint: Complaint, *, message: str, files: list) -> ComplaintEvent:
-    """The reporter adds information or a file to an open report (from the tracking page or the API)."""
-    if not complaint.is_open:
-        raise Refused(_("This report is no longer open, so nothing can be added to it."), code="closed", status=409)
+    """The reporter adds information or a file to an open report (from the tracking page): the event
+    (workflow.add_information, the reporter's action of the table) and the files in one transaction."""
+    if not complaint.is_open:  # refused before the files are re-encoded; workflow checks again, locked
+        raise Refused(str(workflow.CLOSED_REFUSAL), code="bad_state", status=409)
     existing = complaint.attachments.count()
     if existing + len(files) > MAX_ATTACHMENTS * 2:
         raise ValidationError(_("This report already has the most files it can hold."), code="too_many_files")
@@ -348,20 +337,6 @@ def add_information(complaint: Complaint, *, message: str, files: list) -> Compl
 
 
 def _add_information(complaint: Complaint, message: str, prepared: list[PreparedFile], stored: list[str]):
-    complaint = workflow.locked(complaint)
-    if not complaint.is_open:
-        raise Refused(_("This report is no longer open, so nothing can be added to it."), code="closed", status=409)
-    if complaint.status == Status.WAITING_REPORTER:
-        event = workflow.resume_for_reporter(complaint, message=message.strip())
-    else:
-        event = ComplaintEvent.objects.create(
-            complaint=complaint,
-            kind=EventKind.INFO_ADDED,
-            by_reporter=True,
-            public_message=message.strip(),
-            from_status=complaint.status,
-            to_status=complaint.status,
-        )
-    store_attachments(complaint, event, prepared, stored)
-    Complaint.objects.filter(pk=complaint.pk).update(updated_at=timezone.now())
+    event = workflow.add_information(complaint, message=message.strip())
+    store_attachments(event.complaint, event, prepared, stored)
     return event

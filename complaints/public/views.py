@@ -14,14 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from humas import access, ratelimit
-from humas.errors import Refused
-from humas.models import Unit
-from humas.security import client_ip
-
-from . import intake, workflow
-from .forms import WebComplaintForm
-from .models import (
+from complaints.handling import workflow
+from complaints.models import (
     BOARD_STATUSES,
     Attachment,
     Channel,
@@ -31,7 +25,20 @@ from .models import (
     Status,
     Visibility,
 )
-from .tracking import AddInformationForm, ObjectionForm, RatingForm, TrackForm, public_attachments, public_events
+from complaints.public import intake
+from complaints.public.forms import WebComplaintForm
+from complaints.public.tracking import (
+    AddInformationForm,
+    ObjectionForm,
+    RatingForm,
+    TrackForm,
+    public_attachments,
+    public_events,
+)
+from humas import access, ratelimit
+from humas.errors import Refused
+from humas.models import Unit
+from humas.security import client_ip
 
 SESSION_KEY = "tracked_complaints"
 SESSION_LIMIT = 20

@@ -13,11 +13,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from complaints.handling import queue, sla
+from complaints.reporting.recap import Recap
 from humas import dates
 from humas.spreadsheets import safe_cell
-
-from . import queue, sla
-from .recap import Recap
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_QUEUE_ROWS = 50_000

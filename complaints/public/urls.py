@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import monitoring, views
+from complaints.public import views
 
 app_name = "complaints"
 
@@ -15,6 +15,4 @@ urlpatterns = [
     path("pengaduan/lampiran/<int:pk>/", views.attachment, name="attachment"),
     path("pengaduan/lampiran/<int:pk>/kecil/", views.attachment, {"variant": "thumbnail"}, name="thumbnail"),
     path("pengaduan/publik/", views.board, name="board"),
-    path("staf/pengaduan/rekap/", monitoring.recap_page, name="recap"),
-    path("staf/pengaduan/dasbor/", monitoring.dashboard_fragment, name="dashboard"),
 ]
