@@ -240,7 +240,7 @@ def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
         deliveries.save(rows)
         _enqueue_retry(dispatch_id, rows)
         return outcome
-    composer = release_mail.Composer(release, photo_url=_featured_url(release))
+    composer = release_mail.Composer(release, photo_url=_featured_url(release), connection=smtp)
     batch, host = deliveries.new_batch(), subscriptions.list_id().strip("<>")
     rate = settings.DISPATCH_RATE_PER_SECOND
     check_at = time.monotonic() + STOP_CHECK_SECONDS

@@ -91,7 +91,7 @@ def test_staff_read_the_record_on_the_subscribers_page_and_others_may_not(client
     page = client.get(url).content.decode()
     assert 'data-event="unsubscribed"' in page
     assert re.search(
-        r'href="[^"]*/staf/mitra-media/%d/"' % person.pk,
+        rf'href="[^"]*/staf/mitra-media/{person.pk}/"',
         client.get(reverse("mailing:staff_subscribers")).content.decode(),
     )
     client.force_login(writer)

@@ -205,7 +205,7 @@ def test_a_batch_being_sent_stops_soon_after_a_withdrawal(sink, editor, unit_tre
 
     def send_then_withdraw(self, connection, prepared):
         send(self, connection, prepared)
-        if prepared.to == ["j0@media.example"]:  # the editor withdraws while the batch is under way
+        if prepared.to == "j0@media.example":  # the editor withdraws while the batch is under way
             publishing.withdraw(item.release, by=editor, reason="Keliru")
 
     monkeypatch.setattr(release_mail.Composer, "send", send_then_withdraw)

@@ -24,7 +24,7 @@ from releases.tests.factories import published
 from tests.smtp_sink import Sink
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]  # real Celery workers
 
 
 @pytest.fixture

@@ -95,3 +95,67 @@ def test_the_templates_are_rendered_once_per_release_and_language(editor, unit_t
             composer.compose(subscriber_id=n, name=f"J{n}", email=f"j{n}@m.example", language=language,
                              message_id=f"<{n}@x>")  # fmt: skip
     assert sorted(calls) == ["en", "id"]
+
+
+# --- the serialised-once path over SMTP ------------------------------------------------------------------
+
+
+def shape(message) -> dict:
+    """Headers and parts, without what is chosen when a message is generated (Date, the boundary) and where
+    a long header is folded (the serialised message folded its short marker: the value is the same)."""
+    headers = sorted((n.lower(), str(v).strip()) for n, v in message.items() if n.lower() != "date")
+    headers = [(n, v.split("boundary=")[0]) if n == "content-type" else (n, v) for n, v in headers]
+    parts = [
+        (part.get_content_type(), part.get_content_charset(), part["Content-Transfer-Encoding"], part.get_content())
+        for part in message.walk()
+        if not part.is_multipart()
+    ]
+    return {"headers": headers, "parts": parts}
+
+
+def parse(data: bytes):
+    return email.message_from_bytes(data, policy=email.policy.default)
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "to"),
+    [("id", "Jurnalis Satu", "j1@media.example"), ("en", "Tom <b>\"&' Jerry", "tom@media.example"),
+     ("id", "Budi", "a" * 64 + "@" + "d" * 180 + ".example")],
+)  # fmt: skip
+def test_the_serialised_message_with_a_subscribers_values_parses_as_the_ordinary_build(
+    editor, unit_tree, language, name, to
+):
+    release = published(unit_tree["kanwil"], editor)
+    rendered = release_mail.render(release, language, "https://media.example.go.id/foto.jpg")
+    links = subscriptions.links(42, language)
+    serialised = release_mail.Serialised(rendered, reply_to=release.contact_email)
+    assert serialised.usable
+    data = serialised.bytes_for(to=to, name=name, links=links, message_id="<a.42@mitra-media.test>")
+    ordinary = release_mail.message(
+        rendered, to=to, name=name, links=links, message_id="<a.42@mitra-media.test>", reply_to=release.contact_email
+    ).message().as_bytes(linesep="\r\n")  # fmt: skip
+    assert shape(parse(data)) == shape(parse(ordinary))
+    assert list(parse(data).keys()) == list(parse(ordinary).keys())
+    assert b"humas-" not in data and b"placeholder.invalid" not in data
+    assert all(len(line) <= LINE_LIMIT for line in data.split(b"\r\n"))
+
+
+def test_values_the_serialised_message_cannot_take_get_the_ordinary_build(editor, unit_tree):
+    release = published(unit_tree["kanwil"], editor, dateline="")
+    serialised = release_mail.Serialised(release_mail.render(release, "id", ""))
+    fits = {"to": "a@media.example", "name": "Budi", "links": subscriptions.links(1, "id"), "message_id": "<x@y>"}
+    assert serialised.bytes_for(**fits) is not None
+    assert serialised.bytes_for(**{**fits, "to": "bü@media.example"}) is None  # needs SMTPUTF8 or encoding
+    assert serialised.bytes_for(**{**fits, "name": "Bü"}) is None  # a 7bit part cannot take it
+    assert serialised.bytes_for(**{**fits, "name": "x" * 1000}) is None  # a line over 998 octets: Django's QP
+    assert serialised.bytes_for(**{**fits, "name": "a\r\nBcc: x@evil.example"}) is None
+    assert serialised.bytes_for(**{**fits, "name": serialised.boundary.decode()}) is None
+
+
+def test_a_body_django_writes_as_quoted_printable_is_never_filled_in():
+    text = "Halo @@NAME@@,\n" + "panjang" * 200 + "\n@@MANAGE@@ @@UNSUBSCRIBE@@\n"  # a line of 1,400 octets
+    rendered = release_mail.Rendered("Subjek", text, "<p>@@NAME@@ @@MANAGE@@ @@UNSUBSCRIBE@@</p>")
+    serialised = release_mail.Serialised(rendered)
+    assert not serialised.usable
+    fits = {"to": "a@media.example", "name": "Budi", "links": subscriptions.links(1, "id"), "message_id": "<x@y>"}
+    assert serialised.bytes_for(**fits) is None

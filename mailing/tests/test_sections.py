@@ -22,7 +22,10 @@ def test_a_published_releases_staff_page_links_its_dispatch_and_counts_the_partn
     )
     item = Dispatch.objects.create(release=release, state=DispatchState.DONE)
     Delivery.objects.bulk_create(
-        [Delivery(dispatch=item, subscriber=p, status=s) for p, s in zip(people, ["sent", "sent", "failed"])]
+        [
+            Delivery(dispatch=item, subscriber=p, status=s)
+            for p, s in zip(people, ["sent", "sent", "failed"], strict=True)
+        ]
     )
     dispatch_url = reverse("mailing:staff_dispatch", args=[release.pk])
     client.force_login(editor)
