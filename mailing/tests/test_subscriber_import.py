@@ -6,10 +6,12 @@ import io
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
-from mailing.models import Subscriber, SubscriberStatus
+from mailing.models import MediaPartner, Subscriber, SubscriberStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -61,10 +63,13 @@ def test_a_file_without_the_columns_is_refused(client, admin):
 
 def test_export_lists_every_subscriber(client, editor):
     Subscriber.objects.create(name="Rina", email="rina@pos.example", status=SubscriberStatus.CONFIRMED)
+    Subscriber.objects.create(name="Budi", email="budi@tv.example", status=SubscriberStatus.UNSUBSCRIBED)
     client.force_login(editor)
     response = client.get(reverse("mailing:staff_subscribers_export"))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:2] == ["name", "email"] and rows[1][:2] == ["Rina", "rina@pos.example"]
+    assert [row[:2] for row in rows[1:]] == [["Rina", "rina@pos.example"], ["Budi", "budi@tv.example"]]
+    assert rows[2][5] == SubscriberStatus.UNSUBSCRIBED  # whatever their status
 
 
 def test_the_list_filters_and_its_queries_do_not_grow(client, editor, django_assert_max_num_queries):
@@ -76,6 +81,17 @@ def test_the_list_filters_and_its_queries_do_not_grow(client, editor, django_ass
     with django_assert_max_num_queries(12):
         response = client.get(reverse("mailing:staff_subscribers"), {"status": "pending"})
     assert [s.name for s in response.context["page"]] == ["Menunggu"]
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("mailing:staff_subscribers"))
+    outlet = MediaPartner.objects.create(name="Lombok Pos")
+    Subscriber.objects.bulk_create(
+        Subscriber(name=f"K{n}", email=f"k{n}@x.example", outlet=outlet, status=SubscriberStatus.CONFIRMED)
+        for n in range(60)
+    )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("mailing:staff_subscribers"))
+    assert len(response.context["page"]) == 50
+    assert len(many) == len(few), [q["sql"] for q in many]
 
 
 def test_writers_and_officers_may_not_manage_the_list(client, writer, officer):
