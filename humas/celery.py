@@ -31,7 +31,7 @@ app.conf.beat_schedule = {
     "publish-due-releases": {"task": "releases.tasks.publish_due_releases_task", "schedule": 60.0},
     "flush-release-view-counts": {"task": "releases.tasks.flush_view_counts_task", "schedule": 300.0},
     # the mailing list: rows of a killed worker (lease expired) and lost send tasks are picked up again
-    "sweep-release-dispatches": {"task": "releases.tasks.sweep_dispatches_task", "schedule": 60.0},
+    "sweep-release-dispatches": {"task": "mailing.tasks.sweep_dispatches_task", "schedule": 60.0},
 }
 
 

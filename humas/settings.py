@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "humas",
     "complaints",
     "releases",
+    "mailing",
     "channels_social",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -277,7 +278,7 @@ EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_TIMEOUT = 20
 # django-anymail (EMAIL_URL=anymail://<esp>): every ANYMAIL_<NAME> variable is ANYMAIL["<NAME>"], e.g.
 # ANYMAIL_POSTMARK_SERVER_TOKEN. ANYMAIL_WEBHOOK_SECRET ("user:password") turns the ESP's tracking webhook on
-# at /anymail/<esp>/tracking/ (bounces and complaints reach releases.subscriptions.record_bounce).
+# at /anymail/<esp>/tracking/ (bounces and complaints reach mailing.subscriptions.record_bounce).
 ANYMAIL = {key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Humas <humas@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -445,7 +446,7 @@ LOGGING = {
     "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
 }
 
-# --- releases: the media-partner mailing list (/mitra-media/) -------------------------------------------
+# --- mailing: the media-partner mailing list (/mitra-media/) -------------------------------------------
 
 SUBSCRIBE_LIMIT = env_int("SUBSCRIBE_LIMIT", 10)  # subscription forms per address per hour
 SUBSCRIBE_FORM_MIN_SECONDS = env_int("SUBSCRIBE_FORM_MIN_SECONDS", 3)

@@ -17,7 +17,11 @@ from django.utils.safestring import SafeString
 
 Renderer = Callable[..., str]  # renderer(request, **context) -> html
 
-SLOTS = ("home", "footer", "unit_contact", "staff_menu", "staff_home")
+SLOTS = (
+    "home", "footer", "unit_contact", "staff_menu", "staff_home",
+    # releases' pages, filled by the mailing list (releases does not import it)
+    "newsroom_list", "staff_release_actions", "staff_release_forms", "staff_release_reach",
+)  # fmt: skip
 
 _registry: dict[str, list[tuple[int, Renderer]]] = defaultdict(list)
 

@@ -51,10 +51,11 @@ urlpatterns = [
     path("api/", include(api.urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("releases.seo_urls")),
-    path("", include("releases.webhook_urls")),
+    path("", include("mailing.webhook_urls")),
     *i18n_patterns(
         path("", include((humas_patterns, "humas"))),
         path("", include("releases.urls")),
+        path("", include("mailing.urls")),
         path("", include("complaints.public.urls")),
         path("", include("complaints.handling.urls")),
         path("", include("complaints.reporting.urls")),

@@ -220,7 +220,6 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "revisions": list(release.revisions.select_related("by")[:30]),
             "actions": publishing.available_actions(release, request.user),
             "may_edit": publishing.may_edit(release, request.user),
-            "may_test_mail": access.can(request.user, "release.write", release),
             "action_form": ActionForm(time_zone=release.unit.time_zone),
             "photo_form": PhotoForm(),
             "attachment_form": AttachmentForm(),
@@ -241,7 +240,6 @@ def _distribution_context(release: Release) -> dict:
         "checklist": distribution.checklist(release),
         "reach": distribution.reach_by_source(release),
         "public_url": distribution.public_url(release),
-        "emailed": distribution.emailed_count(release),
     }
 
 

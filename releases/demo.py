@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
-from . import dispatch, images, newsroom, publishing
-from .models import Category, MediaPartner, OutletKind, Release, Status, Subscriber, SubscriberStatus
+from . import images, newsroom, publishing
+from .models import Category, Release, Status
 
 CATEGORIES = [("Siaran Pers", "siaran-pers"), ("Berita", "berita"), ("Pengumuman", "pengumuman"),
               ("Artikel", "artikel")]  # fmt: skip
@@ -180,52 +180,3 @@ def seed(*, stdout, units: dict) -> None:
     transaction.on_commit(newsroom.bump_version)
     published = Release.objects.filter(status=Status.PUBLISHED).count()
     stdout.write(f"Press releases: {created} created, {published} published in all.")
-    seed_media_partners(stdout=stdout)
-    mailed = skip_mailing_but_newest(first_published)
-    if mailed:
-        stdout.write(f"E-mailed to the media partners (var/mail/ in the embedded mode): {', '.join(mailed)}.")
-
-
-MAILED_DEMO_RELEASES = 2
-
-
-def skip_mailing_but_newest(release_ids: list[int]) -> list[str]:
-    """The demo back-dates its releases over past months; only the newest MAILED_DEMO_RELEASES of those first
-    published in this seeding go to the demo media partners (their publication hooks run when the seeding
-    commits, after the partners exist); the others are skipped. Returns the titles that will be e-mailed."""
-    newest = list(
-        Release.objects.filter(pk__in=release_ids, status=Status.PUBLISHED)
-        .order_by("-published_at")
-        .values_list("pk", "title")[:MAILED_DEMO_RELEASES]
-    )
-    keep = {pk for pk, _title in newest}
-    for pk in release_ids:
-        if pk not in keep:
-            dispatch.skip(pk)
-    return [title for _pk, title in newest]
-
-
-DEMO_PARTNERS = [
-    ("Lombok Pos", OutletKind.PRINT, "https://lombokpos.example", "Rina Wartawati", "rina@lombokpos.example", "id"),
-    ("Suara NTB Daring", OutletKind.ONLINE, "https://suarantb.example", "Budi Santoso", "budi@suarantb.example", "id"),
-    ("Radio Rinjani FM", OutletKind.RADIO, "", "Sari Dewi", "sari@rinjanifm.example", "id"),
-    ("Antara Biro Mataram", OutletKind.AGENCY, "https://antara.example", "John Carter", "john@antara.example", "en"),
-]
-
-
-def seed_media_partners(*, stdout) -> None:
-    """A few media partners with confirmed subscribers: the newest demo releases and every later publication
-    write their e-mails as .eml files under var/mail/ in the embedded mode."""
-    now = timezone.now()
-    for outlet, kind, website, name, email, language in DEMO_PARTNERS:
-        partner, _ = MediaPartner.objects.get_or_create(
-            name=outlet, defaults={"kind": kind, "website": website, "verified": True}
-        )
-        Subscriber.objects.get_or_create(
-            email=email,
-            defaults={
-                "name": name, "outlet": partner, "language": language, "status": SubscriberStatus.CONFIRMED,
-                "consent_at": now, "confirmed_at": now, "consent_note": "demo",
-            },
-        )  # fmt: skip
-    stdout.write(f"Media partners: {MediaPartner.objects.count()}, subscribers: {Subscriber.objects.count()}.")

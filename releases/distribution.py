@@ -119,13 +119,6 @@ def add_reach(counts: dict[tuple[int, date, str], int]) -> None:
             )
 
 
-def emailed_count(release: Release) -> int:
-    """How many media partners received the release by e-mail (the mailing list's deliveries)."""
-    from .models import Delivery, DeliveryStatus
-
-    return Delivery.objects.filter(dispatch__release=release, status=DeliveryStatus.SENT).count()
-
-
 def reach_by_source(release: Release) -> list[tuple[str, str, int]]:
     """(source, label, views) for one release, most first."""
     rows = (

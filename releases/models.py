@@ -304,15 +304,3 @@ class ReleaseReach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release_id} {self.day} {self.source}: {self.views}"
-
-
-from .mailing_models import (  # noqa: E402, F401  the mailing list's models live in their own module
-    Delivery,
-    DeliveryStatus,
-    Dispatch,
-    DispatchState,
-    MediaPartner,
-    OutletKind,
-    Subscriber,
-    SubscriberStatus,
-)

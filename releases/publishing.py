@@ -7,7 +7,9 @@ templates (which buttons to show), the API and the tests (every pair tried).
 
 Every change is one atomic service function that writes a ReleaseEvent (or a Revision for content), and
 runs its side effects on commit. A first publication calls every hook in PUBLISHED_HOOKS with the release
-id, once, after the transaction commits: the mailing-list and social-channel features plug in there.
+id, once, after the transaction commits; a withdrawal calls every hook in WITHDRAWN_HOOKS with the release id
+inside its transaction (what they change is withdrawn with it, or not at all). Other apps (the mailing list)
+fill these lists from their AppConfig.ready(); releases imports none of them.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from humas import access
 from humas.errors import Refused
 from humas.models import Unit
 
-from . import dispatch, newsroom
+from . import newsroom
 from .models import Release, ReleaseEvent, Revision, Status, Tag
 from .richtext import sanitize
 
@@ -40,6 +42,8 @@ logger = logging.getLogger(__name__)
 # Called with the release id after a release's first publication has committed (now or by the scheduler).
 # Dotted paths or callables; a failing hook is logged and does not stop the others.
 PUBLISHED_HOOKS: list[str | Callable[[int], Any]] = []
+# Called with the release id inside a withdrawal's transaction; a failing hook fails the withdrawal.
+WITHDRAWN_HOOKS: list[str | Callable[[int], Any]] = []
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,11 @@ def run_published_hooks(release_id: int) -> None:
             func(release_id)
         except Exception:
             logger.exception("published hook %r failed for release %s", hook, release_id)
+
+
+def run_withdrawn_hooks(release_id: int) -> None:
+    for hook in WITHDRAWN_HOOKS:
+        (import_string(hook) if isinstance(hook, str) else hook)(release_id)
 
 
 def content_changed(release: Release) -> None:
@@ -346,7 +355,7 @@ def withdraw(release: Release, *, by: Any, reason: str) -> Release:
     release.withdrawn_reason = reason.strip()
     release.withdrawn_at = timezone.now()
     release.save(update_fields=["status", "withdrawn_reason", "withdrawn_at", "updated_at"])
-    dispatch.withdrawn(release.pk)  # its e-mails still waiting are cancelled with the withdrawal
+    run_withdrawn_hooks(release.pk)  # e.g. its e-mails still waiting are cancelled with the withdrawal
     transaction.on_commit(newsroom.bump_version)
     return release
 

@@ -28,9 +28,3 @@ def staff_menu_item(request: HttpRequest) -> str:
     if not access.has_any(request.user, "release.view"):
         return ""
     return render_to_string("releases/_staff_menu.html", {}, request=request)
-
-
-def mailing_menu_item(request: HttpRequest) -> str:
-    if not access.has_any(request.user, "subscriber.manage"):
-        return ""
-    return render_to_string("releases/_mailing_menu.html", {}, request=request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import console, distribution_views, feeds, mailing_views, views
+from . import console, distribution_views, feeds, views
 
 app_name = "releases"
 
@@ -32,16 +32,6 @@ urlpatterns = [
         console.attachment_delete,
         name="staff_attachment_delete",
     ),
-    path("mitra-media/", mailing_views.subscribe, name="subscribe"),
-    path("mitra-media/terkirim/", mailing_views.subscribe_sent, name="subscriber_sent"),
-    path("mitra-media/konfirmasi/<str:token>/", mailing_views.confirm, name="subscriber_confirm"),
-    path("mitra-media/preferensi/<str:token>/", mailing_views.manage, name="subscriber_manage"),
-    path("mitra-media/berhenti/<str:token>/", mailing_views.unsubscribe, name="subscriber_unsubscribe"),
-    path("staf/mitra-media/", mailing_views.subscriber_list, name="staff_subscribers"),
-    path("staf/mitra-media/ekspor.csv", mailing_views.subscriber_export, name="staff_subscribers_export"),
-    path("staf/siaran-pers/<int:pk>/distribusi/", mailing_views.distribution, name="staff_distribution"),
-    path("staf/siaran-pers/<int:pk>/distribusi/kirim-ulang/", mailing_views.resend_failed, name="staff_resend_failed"),
-    path("staf/siaran-pers/<int:pk>/uji-email/", mailing_views.send_test, name="staff_send_test"),
     path("staf/siaran-pers/<int:pk>/revisi/<int:revision_id>/", console.revision_diff, name="staff_revision"),
     path("staf/siaran-pers/<int:pk>/kanal/", distribution_views.log_post, name="staff_log_post"),
     path("staf/siaran-pers/laporan/", distribution_views.monthly_report, name="staff_report"),

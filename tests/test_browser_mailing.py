@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import mail
 
-from releases.models import Subscriber, SubscriberStatus
+from mailing.models import Subscriber, SubscriberStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

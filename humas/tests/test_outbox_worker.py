@@ -17,7 +17,7 @@ from complaints.public import intake
 from complaints.tests.test_intake import make_input
 from humas import outbox
 from humas.models import OutboxEmail
-from releases.tests.test_dispatch_worker import received, sink, wait_until, workers  # noqa: F401 (fixtures)
+from mailing.tests.test_dispatch_worker import received, sink, wait_until, workers  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

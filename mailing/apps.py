@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MailingConfig(AppConfig):
+    name = "mailing"
+    verbose_name = _("Media-partner mailing list")
+
+    def ready(self) -> None:
+        """Wire the mailing list into releases (which does not import it): the publication and withdrawal
+        hooks, the slots of the newsroom and the release's staff page, the outbox's confirmation e-mail and
+        the ESP's bounce webhook."""
+        from anymail.signals import tracking
+
+        from humas import outbox, slots
+        from releases import publishing
+
+        from . import bounces, sections, subscriptions
+
+        slots.register("staff_menu", sections.staff_menu_item, order=25)
+        slots.register("newsroom_list", sections.newsroom_invitation)
+        slots.register("staff_release_actions", sections.dispatch_button)
+        slots.register("staff_release_forms", sections.test_mail_form)
+        slots.register("staff_release_reach", sections.emailed_count)
+        outbox.register(subscriptions.CONFIRM_TEMPLATE, subscriptions.confirm_email_context)
+        if "mailing.dispatch.start" not in publishing.PUBLISHED_HOOKS:
+            publishing.PUBLISHED_HOOKS.append("mailing.dispatch.start")
+        if "mailing.dispatch.withdrawn" not in publishing.WITHDRAWN_HOOKS:
+            publishing.WITHDRAWN_HOOKS.append("mailing.dispatch.withdrawn")
+        tracking.connect(bounces.on_tracking, dispatch_uid="mailing.bounces.on_tracking")
+
+    def seed_demo(self, *, stdout, units) -> None:
+        from .demo import seed
+
+        seed(stdout=stdout)
