@@ -251,7 +251,8 @@ if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT.")
 # max_retries bounds kombu's reconnection loop when a task is published (without it a publish to a stopped
 # Redis takes seconds, to a silent one forever); the socket timeouts bound a Redis that accepts but does
-# not answer. A publish that fails leaves its work to a sweeper (humas.outbox).
+# not answer. A publish that fails leaves its work to a sweeper (humas.outbox). Workers wait for tasks with
+# BRPOP through their event loop, which reads only when Redis has answered: the timeouts do not cut it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     "max_retries": 1,
@@ -259,7 +260,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_step": 0.2,
     "interval_max": 0.2,
     "socket_connect_timeout": 0.5,
-    "socket_timeout": 2,
+    "socket_timeout": 0.5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
