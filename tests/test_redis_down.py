@@ -267,7 +267,7 @@ def test_with_redis_stopped_the_portal_answers_and_stores_every_report(portal, o
     receipts = OutboxEmail.objects.filter(key__startswith="complaint-receipt:")
     if receipts.filter(status=OutboxEmail.Status.FAILED).exists():
         portal.problems.append("a receipt was marked failed during the outage")
-    outage_problems = portal.problems[before:]
+    stopped_until = len(portal.problems)
 
     # --- Redis back: health recovers, the next report's task reaches the broker, the sweep sends the rest
     own_redis.start()
@@ -285,7 +285,7 @@ def test_with_redis_stopped_the_portal_answers_and_stores_every_report(portal, o
     if not pending or not pending <= swept:
         portal.problems.append(f"the sweep sent {sorted(swept)}, the pending receipts were {sorted(pending)}")
 
-    recovery_problems = portal.problems[len(outage_problems) + before :]
+    back_until = len(portal.problems)
 
     # --- Redis hangs (stopped with SIGSTOP: connections are accepted, nothing answers): answers stay quick
     own_redis.process.send_signal(signal.SIGSTOP)
@@ -304,9 +304,11 @@ def test_with_redis_stopped_the_portal_answers_and_stores_every_report(portal, o
     if warnings > 6:  # one per service (cache, rate limits, broker) and outage, in one web process
         portal.problems.append(f"the outages were logged {warnings} times, not once a minute per service")
 
-    def phase(problem: str) -> str:
-        if problem in outage_problems:
+    def phase(index: int) -> str:
+        if index < before:
+            return "  (Redis up) "
+        if index < stopped_until:
             return "  (Redis stopped) "
-        return "  (Redis back) " if problem in recovery_problems else "  (Redis silent) "
+        return "  (Redis back) " if index < back_until else "  (Redis silent) "
 
-    assert not portal.problems, "\n" + "\n".join(phase(problem) + problem for problem in portal.problems)
+    assert not portal.problems, "\n" + "\n".join(phase(n) + problem for n, problem in enumerate(portal.problems))
