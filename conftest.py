@@ -53,22 +53,24 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Each test starts with an empty cache: delete this suite's keys (only its prefix) in Redis."""
+    """Each test starts with empty caches: this process's "local" cache, and this suite's keys (only its
+    prefix) in Redis; every service counts as reachable again."""
+    import redis
     from django.conf import settings
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
-    from humas import dates, outbox, units
+    from humas import outages
 
     def wipe():
-        dates.forget_leave_days()  # a rolled-back test's rows fire no signal
-        units.forget_active_units()
-        outbox.forget_wake_ups()
+        caches["local"].clear()  # also the rows a rolled-back test left there (no signal fires for them)
+        outages.forget_all()
         if "RedisCache" in settings.CACHES["default"]["BACKEND"]:
-            client = cache._cache.get_client(write=True)
+            client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
             prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
             keys = list(client.scan_iter(f"{prefix}:*", count=500))
             if keys:
                 client.delete(*keys)
+            client.close()
         else:
             cache.clear()
 

@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
+from django.core.cache import caches
 from django.utils import timezone, translation
-
-from .cache import ProcessCache
 
 ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
@@ -95,10 +94,22 @@ def _load_leave_days() -> frozenset[date]:
 
 
 # Collective-leave days are a few rows a year and are read on every deadline: each process keeps them for
-# a minute; saving or deleting one forgets them at once in that process (humas.signals).
-_leave_days = ProcessCache(_load_leave_days)
-leave_days = _leave_days.get
-forget_leave_days = _leave_days.forget
+# a minute in its own memory (the "local" cache); saving or deleting one forgets them at once in that
+# process (humas.signals), the others see it within the minute.
+LEAVE_DAYS_KEY = "humas:leave-days"
+
+
+def leave_days() -> frozenset[date]:
+    local = caches["local"]
+    days = local.get(LEAVE_DAYS_KEY)
+    if days is None:
+        days = _load_leave_days()
+        local.set(LEAVE_DAYS_KEY, days, 60)
+    return days
+
+
+def forget_leave_days() -> None:
+    caches["local"].delete(LEAVE_DAYS_KEY)
 
 
 def closed_days(start: date, end: date) -> set[date]:

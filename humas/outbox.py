@@ -1,20 +1,16 @@
-"""The e-mail outbox. `enqueue` writes the message in the caller's transaction and, on commit, wakes the
-sender: a Celery task that sends every pending message (`send_pending`). Wake-ups are coalesced in each
-process without any round trip: the first message after a quiet second publishes a task at once, the
-messages of the following second share one task scheduled for its end — so a busy process publishes at most
-two tasks a second, however many messages it stores, and a message waits about a second at most. When the
-broker cannot be reached (or a task is lost with a killed worker) the rows simply wait for `sweep`, run every
-minute by beat. `deliver` sends one row at most once: it holds the row's lock while sending and skips locked
-rows."""
+"""The e-mail outbox. `enqueue` writes the message in the caller's transaction and, once that commits,
+publishes a Celery task that sends this one message (`deliver`). When the broker cannot be reached (or a
+task is lost with a killed worker) the row simply waits for `sweep`, run every minute by beat; a failed
+publish is logged at most once a minute per process, and for a few seconds after one the process does not
+try the broker again (humas.outages). `deliver` sends one row at most once: it holds the row's lock while
+sending and skips locked rows."""
 
 from __future__ import annotations
 
 import json
-import logging
 import random
-import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -24,12 +20,11 @@ from django.utils import timezone, translation
 
 from . import sql
 from .models import OutboxEmail
-
-log = logging.getLogger(__name__)
+from .outages import outage
 
 MAX_ATTEMPTS = 8
 SWEEP_BATCH = 200
-# rows younger than this are left to their own on-commit task; the sweep takes the rest
+# rows younger than this are left to their own task; the sweep takes the rest
 SWEEP_GRACE = timedelta(minutes=2)
 
 
@@ -52,9 +47,15 @@ def register(template: str, builder: Callable[[dict], dict]) -> None:
 
 
 def enqueue(*, key: str, to: str, template: str, context: dict, language: str | None = None) -> int:
-    """Store the message (once per key) and send it after the surrounding transaction commits. `context`
-    must be JSON (ids, not objects). Returns the row's id."""
-    return enqueue_with([], key=key, to=to, template=template, context=context, language=language)
+    """Store the message (once per key: a key seen before writes nothing) and send it after the surrounding
+    transaction commits. `context` must be JSON (ids, not objects). Returns the row's id."""
+    language = language or settings.LANGUAGE_CODE
+    message = OutboxEmail(key=key, to=to, template=template, context=context, language=language)
+    # ON CONFLICT DO NOTHING: a repeated key neither fails nor breaks the caller's transaction
+    OutboxEmail.objects.bulk_create([message], ignore_conflicts=True)
+    message_id = OutboxEmail.objects.values_list("pk", flat=True).get(key=key)
+    transaction.on_commit(lambda: wake_sender(message_id))
+    return message_id
 
 
 def enqueue_with(
@@ -76,8 +77,27 @@ def enqueue_with(
     if not rows:
         return OutboxEmail.objects.values_list("pk", flat=True).get(key=key)  # queued before: once per key
     message_id = rows[0][0]
-    transaction.on_commit(_wake_sender)
+    transaction.on_commit(lambda: wake_sender(message_id))
     return message_id
+
+
+_broker_outage = outage("Celery broker")
+
+
+def wake_sender(message_id: int) -> None:
+    """Publish the task that sends this message. With the broker away it is not retried: the sweep sends the
+    message later. With inline tasks (the embedded mode, the tests) the message is sent here and now."""
+    from .tasks import send_email_task
+
+    if send_email_task.app.conf.task_always_eager:
+        deliver(message_id)
+        return
+    if _broker_outage.active():
+        return
+    try:
+        send_email_task.apply_async((message_id,), retry=False)
+    except Exception as exc:  # kombu's OperationalError, redis-py's errors: the broker is not there now
+        _broker_outage.failed(exc, "e-mails wait in the outbox for the sweep")
 
 
 def render_message(message: OutboxEmail) -> EmailMultiAlternatives:
@@ -87,71 +107,6 @@ def render_message(message: OutboxEmail) -> EmailMultiAlternatives:
     if html:
         email.attach_alternative(html, "text/html")
     return email
-
-
-# wake-ups in this process: when the last one was published at once, and until when a scheduled one covers
-# every message committed before it (it scans after that moment). Races between threads only add a task.
-WAKE_EVERY = 1.0  # seconds
-_SCHEDULE_MARGIN = 0.1  # seconds of clock difference between this process and the worker tolerated
-_wake = {"last_now": float("-inf"), "covered_until": float("-inf")}
-
-
-def _wake_sender() -> None:
-    from .tasks import send_pending_email_task
-
-    # inline tasks (the embedded mode) run here and now, for every message
-    options = {} if send_pending_email_task.app.conf.task_always_eager else _wake_options(time.time())
-    if options is None:
-        return  # the scheduled sender starts after this message was committed and will find it
-    try:
-        send_pending_email_task.apply_async(retry=False, **options)
-    except Exception:  # the broker is down: the sweep sends it later; a message after this second tries again
-        _wake["covered_until"] = time.time() + WAKE_EVERY
-        log.warning("outbox: broker unreachable, messages wait for the sweep", exc_info=True)
-
-
-def _wake_options(now: float) -> dict | None:
-    """How to publish the wake-up for a message committed at `now`: at once (the first in a second), at a
-    set time that is safely after `now` (the others), or not at all (a task already set for later takes it)."""
-    if now < _wake["covered_until"] - _SCHEDULE_MARGIN:
-        return None
-    if now >= _wake["last_now"] + WAKE_EVERY:
-        _wake["last_now"] = now
-        return {}
-    end_of_second = _wake["last_now"] + WAKE_EVERY
-    _wake["covered_until"] = end_of_second if end_of_second > now + _SCHEDULE_MARGIN else now + WAKE_EVERY
-    return {"eta": datetime.fromtimestamp(_wake["covered_until"], UTC)}
-
-
-def forget_wake_ups() -> None:
-    """Start this process's wake-up schedule afresh (the tests, between cases)."""
-    _wake.update(last_now=float("-inf"), covered_until=float("-inf"))
-
-
-def send_pending() -> int:
-    """The woken sender: send every pending message that is due. Returns the count sent."""
-    return _send_due(_due(timezone.now()))
-
-
-def _due(now):
-    return (
-        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING)
-        .exclude(next_attempt_at__gt=now)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
-def _send_due(due, *, one_batch: bool = False) -> int:
-    """Deliver the ids of `due`, SWEEP_BATCH at a time (keyset: a row locked by another sender is skipped,
-    not met again). Returns the number sent."""
-    sent, last = 0, 0
-    while True:
-        batch = list(due.filter(pk__gt=last)[:SWEEP_BATCH])
-        sent += sum(1 for message_id in batch if deliver(message_id))
-        if one_batch or len(batch) < SWEEP_BATCH:
-            return sent
-        last = batch[-1]
 
 
 def deliver(message_id: int) -> bool:
@@ -186,7 +141,13 @@ def deliver(message_id: int) -> bool:
 
 
 def sweep(*, now=None) -> int:
-    """Send pending messages that no woken sender did (broker down, worker lost): those older than
-    SWEEP_GRACE, at most SWEEP_BATCH a run. Returns the count."""
+    """Send pending messages that no task did (broker down, worker lost): those older than SWEEP_GRACE and
+    due for another attempt, at most SWEEP_BATCH a run, oldest first. Returns the count sent."""
     now = now or timezone.now()
-    return _send_due(_due(now).filter(created_at__lte=now - SWEEP_GRACE), one_batch=True)
+    due = (
+        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING, created_at__lte=now - SWEEP_GRACE)
+        .exclude(next_attempt_at__gt=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    return sum(1 for message_id in list(due) if deliver(message_id))

@@ -1,12 +1,55 @@
-"""Fixed-window rate limits kept in the cache (Redis in production): no outside service, no personal data
-stored (keys hold a hash of the address)."""
+"""Fixed-window rate limits, one policy per action (`POLICIES`), counted in Redis so that every process
+shares them. No outside service and no personal data: keys hold a hash of the address.
+
+When Redis cannot be reached (or in the embedded mode, without Redis) each process counts alone in its own
+memory with the same limit and window: a limit per process is weaker than a shared one, but a citizen is
+never refused for our outage and a flood is still slowed down."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+import redis
+from django.conf import settings
+from django.core.cache import caches
+
+from . import redis_client
+from .outages import outage
+
+_redis_outage = outage("Redis (rate limits)")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """At most `limit` attempts per identity in `window` seconds; `limit` is a number or the name of the
+    setting that holds it (read at each call, so a changed setting applies at once)."""
+
+    limit: int | str
+    window: int
+
+    def current_limit(self) -> int:
+        return getattr(settings, self.limit) if isinstance(self.limit, str) else self.limit
+
+
+POLICIES: dict[str, Policy] = {
+    "complaint-submit": Policy("COMPLAINT_SUBMIT_LIMIT", 3600),  # reports per address per hour
+    "complaint-track": Policy("COMPLAINT_TRACK_LIMIT", 600),  # tracking look-ups per address per 10 minutes
+    "subscribe": Policy("SUBSCRIBE_LIMIT", 3600),  # subscription forms per address per hour
+    "release-test-mail": Policy(5, 600),  # test e-mails of a release per staff member per 10 minutes
+}
+
+
+def allow(action: str, ident: str) -> bool:
+    """Count one attempt at `action` by `ident` (an address, a user id); False once the action's policy
+    refuses it. An unknown action is a programming error (KeyError)."""
+    policy = POLICIES[action]
+    return hit(action, ident, limit=policy.current_limit(), window=policy.window)
+
+
+def hit(scope: str, ident: str, *, limit: int, window: int) -> bool:
+    """Count one attempt; False once more than `limit` attempts fell in the current `window` seconds."""
+    return count(scope, ident, window=window) <= limit
 
 
 def _key(scope: str, ident: str) -> str:
@@ -14,31 +57,31 @@ def _key(scope: str, ident: str) -> str:
     return f"rl:{scope}:{digest}"
 
 
-# count one event and start the window with the first: one command, atomic, so a key never lives unexpiring
-_COUNT = """local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return n"""
-_count_script = []  # the registered script, made with the first client
-
-
 def count(scope: str, ident: str, *, window: int) -> int:
     """Count one event; returns how many fell in the current `window` seconds (the first starts it)."""
     key = _key(scope, ident)
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        client = backend._cache.get_client(write=True)
-        if not _count_script:
-            _count_script.append(client.register_script(_COUNT))
-        return _count_script[0](keys=[backend.make_and_validate_key(key)], args=[window], client=client)
-    if cache.add(key, 1, timeout=window):
+    client = redis_client.client()
+    if client is None or _redis_outage.active():
+        return count_here(key, window=window)
+    try:
+        # MULTI/EXEC, one round trip: the first event of a window creates the key with its expiry, every
+        # event increments it, so a key never lives unexpiring and the window does not slide
+        with client.pipeline(transaction=True) as pipe:
+            pipe.set(caches["default"].make_key(key), 0, ex=window, nx=True)
+            pipe.incr(caches["default"].make_key(key))
+            return pipe.execute()[1]
+    except redis.RedisError as exc:
+        _redis_outage.failed(exc, "each process counts its own rate limits until it answers")
+        return count_here(key, window=window)
+
+
+def count_here(key: str, *, window: int) -> int:
+    """`count` in this process's memory alone (the "local" cache)."""
+    local = caches["local"]
+    if local.add(key, 1, timeout=window):
         return 1
     try:
-        return cache.incr(key)
+        return local.incr(key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
+        local.add(key, 1, timeout=window)
         return 1
-
-
-def hit(scope: str, ident: str, *, limit: int, window: int) -> bool:
-    """Count one attempt; False once more than `limit` attempts fell in the current `window` seconds."""
-    return count(scope, ident, window=window) <= limit

@@ -216,12 +216,13 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     if urlsplit(REDIS_URL).scheme not in {"redis", "rediss"}:
         raise ImproperlyConfigured("REDIS_URL is malformed: expected redis://host:port/db.")
+    # Django's Redis cache, where a Redis that is down or silent for half a second is a miss (humas.cache)
     CACHES = {
         "default": {
-            "BACKEND": "humas.cache.HumasRedisCache",
+            "BACKEND": "humas.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "humas"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -256,7 +257,19 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT.")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# max_retries bounds kombu's reconnection loop when a task is published (without it a publish to a stopped
+# Redis takes seconds, to a silent one forever); the socket timeouts bound a Redis that accepts but does
+# not answer. A publish that fails leaves its work to a sweeper (humas.outbox). Workers wait for tasks with
+# BRPOP through their event loop, which reads only when Redis has answered: the timeouts do not cut it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # Publishing a task must not hang a web request when Redis is down: the outbox sweep covers for it.

@@ -15,5 +15,5 @@ def _forget_leave_days(**kwargs):
 
 
 @receiver([post_save, post_delete], sender=Unit)
-def _forget_active_units(**kwargs):
-    units.forget_active_units()
+def _forget_active_unit(instance, **kwargs):
+    units.forget_active_units(instance.slug)

@@ -14,10 +14,10 @@ def clear_expired_sessions_task() -> int:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def send_pending_email_task() -> int:
+def send_email_task(message_id: int) -> bool:
     from . import outbox
 
-    return outbox.send_pending()
+    return outbox.deliver(message_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)

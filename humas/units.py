@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import copy
+import re
 from typing import Any
 
+from django.core.cache import caches
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import access
-from .cache import ProcessCache
 from .context_processors import forget_site_identity
 from .errors import Refused
 from .models import Unit
@@ -17,16 +17,34 @@ from .uploads import clean_image
 
 CONTACT_FIELDS = ("address", "email", "phone")
 
-# Active units by slug, read by every report filed (the unit field): each process keeps them for a minute
-# and forgets them when a unit is saved or deleted (humas.signals). A slug not found here is looked up in
-# the database, so a unit made a moment ago in another process is accepted at once.
-_active_units = ProcessCache(lambda: {unit.slug: unit for unit in Unit.objects.active()})
-forget_active_units = _active_units.forget
+# Active units by slug, read by every report filed (the unit field): each process keeps the units it was
+# asked for a minute in its own memory (the "local" cache, one entry per unit) and forgets one when it is
+# saved or deleted (humas.signals); other processes see the change within the minute. A slug not kept is
+# looked up in the database, so a unit made a moment ago in another process is found at once.
+ACTIVE_UNIT_SECONDS = 60
+_SLUG = re.compile(r"[-\w]{1,100}")
+
+
+def _active_unit_key(slug: str) -> str:
+    return f"humas:active-unit:{slug}"
 
 
 def active_unit(slug: str) -> Unit | None:
-    unit = _active_units.get().get(slug)
-    return copy.copy(unit) if unit is not None else None  # callers may set attributes on their copy
+    """The active unit with this slug, or None. Each call returns its own copy (callers may change it)."""
+    if not _SLUG.fullmatch(slug):
+        return None
+    local = caches["local"]
+    unit = local.get(_active_unit_key(slug))
+    if unit is None:
+        unit = Unit.objects.active().filter(slug=slug).first()
+        if unit is not None:
+            local.set(_active_unit_key(slug), unit, ACTIVE_UNIT_SECONDS)
+    return unit
+
+
+def forget_active_units(*slugs: str) -> None:
+    """Forget these units in this process (a signal calls it when one is saved or deleted)."""
+    caches["local"].delete_many([_active_unit_key(slug) for slug in slugs])
 
 
 def check_parent(unit: Unit, parent: Unit | None) -> None:

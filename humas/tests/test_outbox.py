@@ -1,0 +1,107 @@
+"""The outbox: rows stored once per key inside the caller's transaction, one task per message on commit, and
+a broker that is down costs the caller milliseconds, a warning a minute and nothing else."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from humas import outbox
+from humas.models import OutboxEmail, Unit
+
+RECEIPT = {"template": "emails/complaint_receipt"}
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def message(key: str, to: str = "warga@example.test") -> dict:
+    return {"key": key, "to": to, "template": "emails/plain_test", "context": {}}
+
+
+@pytest.fixture(autouse=True)
+def plain_template(tmp_path, settings):
+    """A template of its own, so that these tests need no app's rows."""
+    (tmp_path / "emails").mkdir()
+    (tmp_path / "emails" / "plain_test.subject.txt").write_text("Halo")
+    (tmp_path / "emails" / "plain_test.txt").write_text("Isi pesan")
+    (tmp_path / "emails" / "plain_test.html").write_text("")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_repeated_key_inside_the_callers_transaction_writes_nothing_and_breaks_nothing():
+    with transaction.atomic():
+        first = outbox.enqueue(**message("k:1"))
+        again = outbox.enqueue(**message("k:1", to="lain@example.test"))
+        Unit.objects.create(name="Satker Sesudahnya", slug="satker-sesudahnya")  # the transaction still works
+    assert first == again
+    assert OutboxEmail.objects.get(key="k:1").to == "warga@example.test"
+    assert Unit.objects.filter(slug="satker-sesudahnya").exists()
+    assert [m.to for m in mail.outbox] == [["warga@example.test"]]  # inline task on commit: sent once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_sent_when_the_callers_transaction_rolls_back():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox.enqueue(**message("k:2"))
+        raise RuntimeError("the caller failed")
+    assert not OutboxEmail.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.fixture
+def tasks_not_inline():
+    from humas.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.update(task_always_eager=False)
+    yield
+    app.conf.update(task_always_eager=saved)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_committed_message_publishes_its_own_task(tasks_not_inline, monkeypatch):
+    from humas import tasks
+
+    published = []
+    monkeypatch.setattr(tasks.send_email_task, "apply_async", lambda args, **options: published.append(args))
+    ids = [outbox.enqueue(**message(f"k:{n}")) for n in range(3)]
+    assert published == [(message_id,) for message_id in ids]
+    assert mail.outbox == []  # sent by the workers, not here
+
+
+@pytest.fixture
+def dead_broker(settings):
+    """The broker at a port where nothing listens, with the settings' transport options (production's)."""
+    from humas.celery import app
+
+    saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
+    app.conf.update(broker_url=f"redis://127.0.0.1:{closed_port()}/0", task_always_eager=False)
+    app._pool = None  # connect to the dead broker, not through a pooled connection to the live one
+    app.amqp._producer_pool = None
+    yield
+    app.conf.update(**saved)
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_messages_wait_for_the_sweep_and_cost_the_caller_milliseconds(dead_broker, caplog):
+    started = time.perf_counter()
+    with caplog.at_level(logging.WARNING, logger="humas.outages"):
+        for n in range(5):
+            outbox.enqueue(**message(f"k:{n}"))
+    assert time.perf_counter() - started < 1
+    assert OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING).count() == 5
+    warnings = [record.getMessage() for record in caplog.records if "Celery broker unreachable" in record.getMessage()]
+    assert len(warnings) == 1 and "sweep" in warnings[0]
+    assert mail.outbox == []
