@@ -7,7 +7,6 @@ sending and skips locked rows."""
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable
 from datetime import timedelta
@@ -18,7 +17,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from . import sql
 from .models import OutboxEmail
 from .outages import outage
 
@@ -51,32 +49,11 @@ def enqueue(*, key: str, to: str, template: str, context: dict, language: str | 
     transaction commits. `context` must be JSON (ids, not objects). Returns the row's id."""
     language = language or settings.LANGUAGE_CODE
     message = OutboxEmail(key=key, to=to, template=template, context=context, language=language)
-    # ON CONFLICT DO NOTHING: a repeated key neither fails nor breaks the caller's transaction
-    OutboxEmail.objects.bulk_create([message], ignore_conflicts=True)
-    message_id = OutboxEmail.objects.values_list("pk", flat=True).get(key=key)
-    transaction.on_commit(lambda: wake_sender(message_id))
-    return message_id
-
-
-def enqueue_with(
-    statements: list[sql.Statement], *, key: str, to: str, template: str, context: dict, language: str | None = None
-) -> int:
-    """`enqueue`, after running `statements` in the same round trip (humas.sql.run): the caller's rows and
-    the message are written together or not at all."""
-    now = timezone.now()
-    table = OutboxEmail._meta.db_table
-    # no savepoint: a key seen before inserts nothing and returns no row
-    store = sql.Statement(
-        f"INSERT INTO {table} (key, \"to\", template, context, language, subject, status, attempts,"  # noqa: S608
-        " last_error, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, '', %s, 0, '', %s, %s)"
-        " ON CONFLICT (key) DO NOTHING RETURNING id",
-        [key, to, template, json.dumps(context), language or settings.LANGUAGE_CODE,
-         OutboxEmail.Status.PENDING, now, now],
-    )  # fmt: skip
-    rows = sql.run([*statements, store])
-    if not rows:
-        return OutboxEmail.objects.values_list("pk", flat=True).get(key=key)  # queued before: once per key
-    message_id = rows[0][0]
+    # INSERT … ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key RETURNING id: one statement that gives the
+    # row's id whether it is new or was queued before, and a repeated key neither fails nor breaks the
+    # caller's transaction (the stored message itself is left as it was)
+    OutboxEmail.objects.bulk_create([message], update_conflicts=True, unique_fields=["key"], update_fields=["key"])
+    message_id = message.pk
     transaction.on_commit(lambda: wake_sender(message_id))
     return message_id
 
