@@ -10,6 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from mailing.tests.test_dispatch import subscribers
+from mailing.tests.test_dispatch_worker import received, sink, wait_until, workers  # noqa: F401  (fixtures)
 from tests.servers import gunicorn, pgbouncer, production_env, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -63,3 +65,30 @@ def test_complaints_filed_concurrently_through_pgbouncer_are_all_stored(tmp_path
     assert failures == [], f"{len(failures)} of 200 failed; the server said: {log.read_text()[-2000:]}"
     assert Complaint.objects.count() == 200
     assert len(set(Complaint.objects.values_list("tracking_code", flat=True))) == 200
+
+
+def test_a_release_is_fanned_out_through_pgbouncer(tmp_path, sink, workers, editor, unit_tree):  # noqa: F811
+    from collections import Counter
+
+    from django.db import connection
+
+    from mailing.models import Delivery, DeliveryStatus, Dispatch, DispatchState
+    from releases.tests.factories import published
+
+    bouncer, bouncer_port = pgbouncer(tmp_path, pool_size=2)
+    try:
+        workers(
+            concurrency=3,
+            DISPATCH_BATCH_SIZE="9",
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:{bouncer_port}/{connection.settings_dict['NAME']}",
+            DATABASE_POOLING="pgbouncer",
+        )
+        confirmed = subscribers(120)
+        release = published(unit_tree["kanwil"], editor)  # commits: the hook enqueues the coordinator
+        item = Dispatch.objects.get(release=release)
+        done = wait_until(lambda: Dispatch.objects.filter(pk=item.pk, state=DispatchState.DONE).exists(), 120)
+    finally:
+        stop(bouncer)
+    assert done, Counter(Delivery.objects.filter(dispatch=item).values_list("status", flat=True))
+    assert received(sink) == Counter({s.email: 1 for s in confirmed})
+    assert Delivery.objects.filter(dispatch=item, status=DeliveryStatus.SENT).count() == 120
