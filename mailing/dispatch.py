@@ -364,8 +364,7 @@ def stop(dispatch_id: int) -> int:
 
 # --- periodic sweep and staff actions ----------------------------------------------------------------
 
-TEST_LIMIT = 5  # test e-mails per staff member per TEST_WINDOW seconds
-TEST_WINDOW = 600
+TEST_POLICY = ratelimit.POLICIES["release-test-mail"]  # test e-mails per staff member per window
 
 
 def request_test(release: Release, *, by: Any) -> str:
@@ -377,10 +376,10 @@ def request_test(release: Release, *, by: Any) -> str:
     address = (getattr(by, "email", "") or "").strip()
     if not address:
         raise Refused(_("Your account has no e-mail address. Ask an administrator to add one, then try again."))
-    if not ratelimit.hit("release-test-mail", str(by.pk), limit=TEST_LIMIT, window=TEST_WINDOW):
+    if not ratelimit.allow("release-test-mail", str(by.pk)):
         raise Refused(
             _("You have sent %(limit)d test e-mails in the last %(minutes)d minutes. Wait a while and try again.")
-            % {"limit": TEST_LIMIT, "minutes": TEST_WINDOW // 60},
+            % {"limit": TEST_POLICY.current_limit(), "minutes": TEST_POLICY.window // 60},
             code="throttled",
             status=429,
         )

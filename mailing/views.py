@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -34,7 +33,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST or None)
     throttled = False
     if request.method == "POST":
-        if not ratelimit.hit("subscribe", client_ip(request), limit=settings.SUBSCRIBE_LIMIT, window=3600):
+        if not ratelimit.allow("subscribe", client_ip(request)):
             throttled = True
         elif form.is_valid():
             d = form.cleaned_data

@@ -115,9 +115,7 @@ class ComplaintSubmit(APIView):
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: SubmitOutput})
     def post(self, request):
-        if not ratelimit.hit(
-            "complaint-submit", client_ip(request), limit=settings.COMPLAINT_SUBMIT_LIMIT, window=3600
-        ):
+        if not ratelimit.allow("complaint-submit", client_ip(request)):
             raise Refused(
                 _("Too many reports were sent from your network in the last hour. Try again later."),
                 code="throttled",
@@ -149,7 +147,7 @@ class ComplaintSubmit(APIView):
 
 def _tracked(request, code: str) -> Complaint:
     """The report of `code`; raises Refused (429 when the address looked up too many, 404 when none)."""
-    if not ratelimit.hit("complaint-track", client_ip(request), limit=settings.COMPLAINT_TRACK_LIMIT, window=600):
+    if not ratelimit.allow("complaint-track", client_ip(request)):
         raise Refused(
             _("Too many look-ups from your network. Wait ten minutes and try again."), code="throttled", status=429
         )

@@ -3,7 +3,6 @@ board. Views parse and call the services in intake.py and workflow.py; nothing h
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -65,9 +64,7 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
     throttled = False
     if request.method == "POST":
         form = WebComplaintForm(request.POST, request.FILES)
-        allowed = ratelimit.hit(
-            "complaint-submit", client_ip(request), limit=settings.COMPLAINT_SUBMIT_LIMIT, window=3600
-        )
+        allowed = ratelimit.allow("complaint-submit", client_ip(request))
         if not allowed:
             throttled, status = True, 429
         elif form.is_valid():
@@ -106,7 +103,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _track_allowed(request: HttpRequest) -> bool:
-    return ratelimit.hit("complaint-track", client_ip(request), limit=settings.COMPLAINT_TRACK_LIMIT, window=600)
+    return ratelimit.allow("complaint-track", client_ip(request))
 
 
 @never_cache

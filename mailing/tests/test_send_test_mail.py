@@ -70,8 +70,8 @@ def test_test_mails_are_rate_limited_per_staff_member(client, writer, unit_tree,
     release = draft(unit_tree["kanwil"], writer)
     client.force_login(writer)
     with django_capture_on_commit_callbacks(execute=True):
-        for _n in range(dispatch.TEST_LIMIT):
+        for _n in range(dispatch.TEST_POLICY.current_limit()):
             client.post(url(release))
         response = client.post(url(release), follow=True)
-    assert len(mail.outbox) == dispatch.TEST_LIMIT
+    assert len(mail.outbox) == dispatch.TEST_POLICY.current_limit()
     assert any("Tunggu sebentar" in m for m in said(response))
