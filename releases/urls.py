@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import console, distribution_views, feeds, mailing_views, views
+from . import console, mailing_views
+from .newsroom import feeds, views
+from .social import views as social_views
 
 app_name = "releases"
 
@@ -43,6 +45,6 @@ urlpatterns = [
     path("staf/siaran-pers/<int:pk>/distribusi/kirim-ulang/", mailing_views.resend_failed, name="staff_resend_failed"),
     path("staf/siaran-pers/<int:pk>/uji-email/", mailing_views.send_test, name="staff_send_test"),
     path("staf/siaran-pers/<int:pk>/revisi/<int:revision_id>/", console.revision_diff, name="staff_revision"),
-    path("staf/siaran-pers/<int:pk>/kanal/", distribution_views.log_post, name="staff_log_post"),
-    path("staf/siaran-pers/laporan/", distribution_views.monthly_report, name="staff_report"),
+    path("staf/siaran-pers/<int:pk>/kanal/", social_views.log_post, name="staff_log_post"),
+    path("staf/siaran-pers/laporan/", social_views.monthly_report, name="staff_report"),
 ]

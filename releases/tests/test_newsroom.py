@@ -156,11 +156,11 @@ def test_views_are_counted_in_redis_not_for_bots_and_flushed_to_the_row(
     client.get(url, HTTP_USER_AGENT="WhatsApp/2.23.20.0")
     client.get(url)  # no user agent at all
     assert Release.objects.get(pk=release.pk).view_count == 0  # the row is not written per hit
-    assert newsroom.pending_views(release.pk) == 3
+    assert newsroom.counter.pending_views(release.pk) == 3
     with django_capture_on_commit_callbacks(execute=True):
         assert newsroom.flush_views() == 1
     assert Release.objects.get(pk=release.pk).view_count == 3
-    assert newsroom.pending_views(release.pk) == 0
+    assert newsroom.counter.pending_views(release.pk) == 0
     assert newsroom.flush_views() == 0
 
 
