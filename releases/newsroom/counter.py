@@ -8,10 +8,12 @@ Without Redis (the embedded mode) a view updates the rows at once. With Redis aw
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from datetime import date
 
+import redis
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -48,10 +50,19 @@ def draining_key() -> str:
     return f"{views_key()}:draining"
 
 
+@functools.cache
+def counting_client() -> redis.Redis | None:
+    """A client of the shared pool that keeps one connection for itself (redis-py's `Redis.client()`): a
+    view's increment then skips taking and checking a pooled connection each time. Made on first use, in
+    the process that counts."""
+    shared = redis_client.client()
+    return shared.client() if shared is not None else None
+
+
 def count_view(release_id: int, source: str = "direct") -> None:
     """Count one view of a release, credited to its source (see `reach.view_source`) for today."""
     day = timezone.localdate()
-    client = redis_client.client()
+    client = counting_client()
     if client is None:
         with transaction.atomic():
             Release.objects.filter(pk=release_id).update(view_count=F("view_count") + 1)
