@@ -190,8 +190,11 @@ def test_the_preview_shows_a_draft_as_the_public_page_will(unit_tree, writer, cl
 
 
 def test_junk_query_parameters_share_one_cached_list(client, unit_tree, editor):
+    from django.conf import settings
+
     from humas import redis_client
 
     for n in range(3):
         client.get(f"/siaran-pers/?utm_source=x{n}", HTTP_USER_AGENT="Mozilla/5.0")
-    assert len(list(redis_client.client().scan_iter("*:releases:*:page:*"))) == 1
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    assert len(list(redis_client.client().scan_iter(f"{prefix}:*:releases:*:page:*"))) == 1
