@@ -54,6 +54,7 @@ def draining_key() -> str:
 
 
 def counting_client() -> redis.Redis | None:
+    """The Redis client the views go to (None in the embedded mode)."""
     return redis_client.client()
 
 
