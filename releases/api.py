@@ -13,6 +13,7 @@ from django.forms import Form
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
@@ -189,6 +190,8 @@ def release_form(request: Request, release: Release | None) -> ReleaseForm:
     data["tags_text"] = ", ".join(t.name for t in release.tags.all()) if release else ""
     data["unit"] = release.unit.slug if release else _only_unit(request.user)
     given = request.data
+    if not isinstance(given, dict):
+        raise serializers.ValidationError({"detail": _("Send the release's fields as a JSON object.")})
     data.update({name: given[name] for name in ("unit", *publishing.EDITABLE_FIELDS) if name in given})
     tags = given.get("tags")
     if tags is not None:

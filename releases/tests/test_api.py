@@ -162,3 +162,8 @@ def test_a_patch_keeps_what_it_does_not_name(unit_tree, writer):
 def test_the_schema_documents_the_release_endpoints(client):
     schema = client.get("/api/schema/").content.decode()
     assert "/api/v1/releases/" in schema and "/api/v1/staff/releases/{id}/{action}/" in schema
+
+
+def test_a_body_that_is_not_an_object_is_a_clear_400(unit_tree, writer):
+    response = api(writer).post("/api/v1/staff/releases/", [{"title": "Rilis dalam daftar"}], format="json")
+    assert response.status_code == 400 and "JSON" in response.json()["detail"]
