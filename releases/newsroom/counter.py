@@ -1,6 +1,5 @@
 """The view counter: each human view of a public release is ONE increment of a Redis hash field
-"<release id>:<day>:<source>" (HINCRBY), sent by a thread of the process (`Sender`) so that the page does
-not wait for Redis; the beat task `flush_view_counts_task` moves the hash to
+"<release id>:<day>:<source>" (HINCRBY); the beat task `flush_view_counts_task` moves the hash to
 `Release.view_count` and to the reach per source and day (`releases.social.reach`). Bots, link previews and
 prefetches are not counted; the release row is never written per view.
 
@@ -9,10 +8,8 @@ Without Redis (the embedded mode) a view updates the rows at once. With Redis aw
 
 from __future__ import annotations
 
-import os
-import queue
+import functools
 import re
-import threading
 from collections import defaultdict
 from datetime import date
 
@@ -53,9 +50,13 @@ def draining_key() -> str:
     return f"{views_key()}:draining"
 
 
+@functools.cache
 def counting_client() -> redis.Redis | None:
-    """The Redis client the views go to (None in the embedded mode)."""
-    return redis_client.client()
+    """A client of the shared pool that keeps one connection for itself (redis-py's `Redis.client()`): a
+    view's increment then skips taking and checking a pooled connection each time. Made on first use, in
+    the process that counts; None in the embedded mode."""
+    shared = redis_client.client()
+    return shared.client() if shared is not None else None
 
 
 def count_view(release_id: int, source: str = "direct") -> None:
@@ -67,67 +68,10 @@ def count_view(release_id: int, source: str = "direct") -> None:
             Release.objects.filter(pk=release_id).update(view_count=F("view_count") + 1)
             reach.add_reach({(release_id, day, source): 1})
         return
-    sender = _sender()
     try:
-        sender.fields.put_nowait(f"{release_id}:{day.isoformat()}:{source}")
-    except queue.Full:  # Redis is far behind or away: this view is not counted
-        report_trouble(RedisError("the view counter's queue is full"))
-
-
-class Sender(threading.Thread):
-    """This process's thread that sends the views' increments, one HINCRBY per view, so that a page never
-    waits for Redis: the views waiting when it is free go together in one pipeline (one round trip). At most
-    QUEUE_LIMIT views wait; views still waiting when the process ends are not counted."""
-
-    QUEUE_LIMIT = 10_000
-    PIPELINE_LIMIT = 500
-
-    def __init__(self, client: redis.Redis):
-        super().__init__(name="releases-view-counter", daemon=True)
-        self.client = client
-        self.fields: queue.Queue[str] = queue.Queue(maxsize=self.QUEUE_LIMIT)
-
-    def run(self) -> None:
-        key = views_key()
-        while True:
-            fields = [self.fields.get()]
-            while len(fields) < self.PIPELINE_LIMIT:
-                try:
-                    fields.append(self.fields.get_nowait())
-                except queue.Empty:
-                    break
-            try:
-                pipe = self.client.pipeline(transaction=False)
-                for field in fields:
-                    pipe.hincrby(key, field, 1)
-                pipe.execute()
-            except RedisError as exc:
-                report_trouble(exc)
-            finally:
-                for _field in fields:
-                    self.fields.task_done()
-
-
-_senders: dict[int, Sender] = {}  # by process id: a forked child starts its own
-_senders_lock = threading.Lock()
-
-
-def _sender() -> Sender:
-    sender = _senders.get(os.getpid())
-    if sender is None:
-        with _senders_lock:
-            sender = _senders.get(os.getpid())
-            if sender is None:
-                sender = _senders[os.getpid()] = Sender(counting_client())
-                sender.start()
-    return sender
-
-
-def wait_until_sent() -> None:
-    """Return once this process's counted views have reached Redis (tests, the embedded shell)."""
-    sender = _senders.get(os.getpid())
-    if sender is not None:
-        sender.fields.join()
+        client.hincrby(views_key(), f"{release_id}:{day.isoformat()}:{source}", 1)
+    except RedisError as exc:
+        report_trouble(exc)
 
 
 def pending_views(release_id: int) -> int:
