@@ -444,9 +444,8 @@ SPECTACULAR_SETTINGS = {
 # --- press releases ---------------------------------------------------------------------------------
 
 # Cached newsroom pages: each web process re-reads the newsroom's version at most this often (seconds), so a
-# publication shows everywhere within that time; view counts reach Redis from each process that often.
+# publication shows everywhere within that time.
 RELEASES_VERSION_CHECK_SECONDS = float(env_int("RELEASES_VERSION_CHECK_MS", 1000)) / 1000
-RELEASES_VIEW_BUFFER_SECONDS = float(env_int("RELEASES_VIEW_BUFFER_MS", 1000)) / 1000
 
 # --- logging: never personal data; request bodies are not logged ------------------------------------
 

@@ -50,7 +50,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api.urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("releases.seo_urls")),
+    path("", include("releases.newsroom.seo")),
     path("", include("mailing.webhook_urls")),
     *i18n_patterns(
         path("", include((humas_patterns, "humas"))),

@@ -1,6 +1,7 @@
 """/api/v1/releases/: the public newsroom (list with filters, search and pagination; one release by slug)
 and the staff endpoints, which go through the same services and access rules as the console. One view per
-operation, explicit input and output serializers; a refused step answers with the service's message."""
+operation with its output serializer; input is validated by the console's own forms (releases.forms), and a
+refusal or a validation error is raised and answered by the one handler (humas.api_errors)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.forms import Form
+from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -22,11 +24,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from humas import access
-from humas.errors import Refused
+from humas.api_errors import form_errors
 from humas.models import Unit
 
-from . import images, newsroom, publishing
-from .models import Category, Language, Release, ReleasePhoto, Status
+from . import images, publishing
+from .forms import ActionForm, PhotoForm, ReleaseForm
+from .models import Language, Release, ReleasePhoto, Status
+from .newsroom import selectors
+from .social import posts
+from .social.forms import PostForm
 
 # --- output --------------------------------------------------------------------------------------------
 
@@ -110,7 +116,7 @@ class PublicReleaseList(generics.ListAPIView):
     permission_classes = [AllowAny]
 
     def get_queryset(self):
-        return newsroom.public_list(newsroom.Filters.from_query(self.request.query_params))
+        return selectors.public_list(selectors.Filters.from_query(self.request.query_params))
 
 
 class PublicReleaseDetail(APIView):
@@ -120,7 +126,7 @@ class PublicReleaseDetail(APIView):
 
     @extend_schema(responses=ReleaseOutput)
     def get(self, request: Request, slug: str) -> Response:
-        release = newsroom.release_page(slug)
+        release = selectors.release_page(slug)
         if release is None:
             raise NotFound
         return Response(ReleaseOutput(release).data)
@@ -130,14 +136,15 @@ class PublicReleaseDetail(APIView):
 
 
 class ReleaseInput(serializers.Serializer):
-    unit = serializers.SlugRelatedField(slug_field="slug", queryset=Unit.objects.active(), required=False)
+    """The JSON body of a release's creation or change, for the schema. It is validated by the console's
+    ReleaseForm (unit and category by slug, tags as a list); a field left out keeps its value."""
+
+    unit = serializers.SlugField(required=False, help_text="unit slug; optional when you write for one unit")
     title = serializers.CharField(max_length=200)
     summary = serializers.CharField(max_length=600, required=False, allow_blank=True)
     body = serializers.CharField(required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=Language.choices, required=False)
-    category = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Category.objects.all(), required=False, allow_null=True
-    )
+    category = serializers.SlugField(required=False, allow_null=True, help_text="category slug")
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
     dateline = serializers.CharField(max_length=60, required=False, allow_blank=True)
     writer_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
@@ -149,11 +156,16 @@ class ReleaseInput(serializers.Serializer):
 
 
 class ActionInput(serializers.Serializer):
+    """For the schema; validated by the console's ActionForm (`publish_at` without an offset is read in the
+    release's unit's time zone, as in the console)."""
+
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     publish_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
 class PhotoInput(serializers.Serializer):
+    """For the schema; validated by the console's PhotoForm."""
+
     image = serializers.FileField()
     caption = serializers.CharField(max_length=600, required=False, allow_blank=True, default="")
     credit = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
@@ -161,12 +173,37 @@ class PhotoInput(serializers.Serializer):
     featured = serializers.BooleanField(required=False, default=False)
 
 
-def refused(exc: Refused) -> Response:
-    if exc.status == 403:
-        raise PermissionDenied(exc.message)
-    if exc.status == 404:
-        raise NotFound
-    return Response({"detail": exc.message, "code": exc.code}, status=exc.status)
+def valid(form: Form) -> Form:
+    """The form, validated; its errors raised in the API's one error shape."""
+    if not form.is_valid():
+        raise serializers.ValidationError(form_errors(form))
+    return form
+
+
+def release_form(request: Request, release: Release | None) -> ReleaseForm:
+    """The console's ReleaseForm filled from the JSON body over the release's current values (a new
+    release's defaults), so that a field left out keeps its value."""
+    current = release or Release()
+    data = {name: value for name, value in model_to_dict(current, fields=publishing.EDITABLE_FIELDS).items()
+            if value is not None}  # fmt: skip
+    data["category"] = current.category.slug if current.category_id else ""
+    data["tags_text"] = ", ".join(t.name for t in release.tags.all()) if release else ""
+    data["unit"] = release.unit.slug if release else _only_unit(request.user)
+    given = request.data
+    if not isinstance(given, dict):
+        raise serializers.ValidationError({"detail": _("Send the release's fields as a JSON object.")})
+    data.update({name: given[name] for name in ("unit", *publishing.EDITABLE_FIELDS) if name in given})
+    tags = given.get("tags")
+    if tags is not None:
+        data["tags_text"] = ", ".join(str(t) for t in tags) if isinstance(tags, list) else str(tags)
+    return valid(ReleaseForm({k: "" if v is None else v for k, v in data.items()}, instance=release,
+                             user=request.user, by_slug=True))  # fmt: skip
+
+
+def _only_unit(user) -> str:
+    """The slug of the unit where the user holds a writing role, when there is exactly one."""
+    held = {uid for uid, role in access.memberships(user) if role in access.PERMISSIONS["release.write"]}
+    return Unit.objects.get(pk=held.pop()).slug if len(held) == 1 else ""
 
 
 def _staff_release(request: Request, pk: int, action: str = "release.view") -> Release:
@@ -175,7 +212,7 @@ def _staff_release(request: Request, pk: int, action: str = "release.view") -> R
 
 
 def _staff_output(release: Release) -> dict:
-    return StaffReleaseOutput(newsroom.release_page_for_staff(release.pk)).data
+    return StaffReleaseOutput(selectors.release_page_for_staff(release.pk)).data
 
 
 class StaffReleaseList(APIView):
@@ -198,22 +235,10 @@ class StaffReleaseList(APIView):
 
     @extend_schema(request=ReleaseInput, responses={201: StaffReleaseOutput})
     def post(self, request: Request) -> Response:
-        data = ReleaseInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        unit = values.pop("unit", None)
-        if unit is None:  # the unit where the user holds the role, when there is exactly one
-            held = {
-                uid for uid, role in access.memberships(request.user) if role in access.PERMISSIONS["release.write"]
-            }
-            if len(held) != 1:
-                raise serializers.ValidationError({"unit": [_("Choose the unit (its slug).")]})
-            unit = Unit.objects.get(pk=held.pop())
-        tags = values.pop("tags", [])
-        try:
-            release = publishing.create_release(unit=unit, by=request.user, data=values, tags=tags)
-        except Refused as exc:
-            return refused(exc)
+        form = release_form(request, None)
+        release = publishing.create_release(
+            unit=form.cleaned_data["unit"], by=request.user, data=form.service_data(), tags=form.tag_names()
+        )
         return Response(_staff_output(release), status=status.HTTP_201_CREATED)
 
 
@@ -227,15 +252,10 @@ class StaffReleaseDetail(APIView):
     @extend_schema(request=ReleaseInput, responses=StaffReleaseOutput)
     def patch(self, request: Request, pk: int) -> Response:
         release = _staff_release(request, pk, "release.write")
-        data = ReleaseInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        unit = values.pop("unit", None)
-        tags = values.pop("tags", None)
-        try:
-            release = publishing.update_release(release, by=request.user, data=values, tags=tags, unit=unit)
-        except Refused as exc:
-            return refused(exc)
+        form = release_form(request, release)
+        release = publishing.update_release(
+            release, by=request.user, data=form.service_data(), tags=form.tag_names(), unit=form.cleaned_data["unit"]
+        )
         return Response(_staff_output(release))
 
 
@@ -249,12 +269,8 @@ class StaffReleaseAction(APIView):
         if action not in publishing.TRANSITIONS:
             raise NotFound
         release = _staff_release(request, pk)
-        data = ActionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            release = publishing.take(action, release, by=request.user, **data.validated_data)
-        except Refused as exc:
-            return refused(exc)
+        form = valid(ActionForm(request.data, time_zone=release.unit.time_zone))
+        release = publishing.take(action, release, by=request.user, **form.cleaned_data)
         return Response(_staff_output(release))
 
 
@@ -267,18 +283,14 @@ class StaffPhotoUpload(APIView):
     @extend_schema(request={"multipart/form-data": PhotoInput}, responses={201: PhotoOutput})
     def post(self, request: Request, pk: int) -> Response:
         release = _staff_release(request, pk, "release.write")
-        data = PhotoInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = dict(valid(PhotoForm(request.data, request.FILES)).cleaned_data)
         try:
             photo = images.add_photo(
                 release, upload=values.pop("image"), by=request.user, featured=values.pop("featured") or None,
                 **values,
             )  # fmt: skip
         except ValidationError as exc:
-            return Response({"image": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
-        except Refused as exc:
-            return refused(exc)
+            raise serializers.ValidationError({"image": exc.messages}) from None
         photo = get_object_or_404(ReleasePhoto.objects.prefetch_related("renditions"), pk=photo.pk)
         return Response(PhotoOutput(photo).data, status=status.HTTP_201_CREATED)
 
@@ -302,37 +314,29 @@ class PostOutput(serializers.Serializer):
 
 
 class PostInput(serializers.Serializer):
+    """For the schema; validated by the console's PostForm."""
+
     channel = serializers.IntegerField()
     post_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
 
 
 class StaffReleasePosts(APIView):
-    """The distribution log of one release: GET the checklist of its channels, POST {channel, post_url}
+    """The social distribution log of one release: GET the checklist of its channels, POST {channel, post_url}
     to record a post."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=PostOutput(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        from . import distribution
-
-        return Response(PostOutput(distribution.checklist(_staff_release(request, pk)), many=True).data)
+        return Response(PostOutput(posts.checklist(_staff_release(request, pk)), many=True).data)
 
     @extend_schema(request=PostInput, responses=PostOutput(many=True))
     def post(self, request: Request, pk: int) -> Response:
-        from . import distribution
-
         release = _staff_release(request, pk)
-        data = PostInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            distribution.log_post(release, channel_id=data.validated_data["channel"], by=request.user,
-                                  post_url=data.validated_data.get("post_url", ""))  # fmt: skip
-        except Refused as exc:
-            if exc.status == 404:
-                raise Http404 from None
-            return refused(exc)
-        return Response(PostOutput(distribution.checklist(release), many=True).data, status=status.HTTP_201_CREATED)
+        form = valid(PostForm(request.data))
+        posts.log_post(release, channel_id=form.cleaned_data["channel"], by=request.user,
+                       post_url=form.cleaned_data["post_url"])  # fmt: skip
+        return Response(PostOutput(posts.checklist(release), many=True).data, status=status.HTTP_201_CREATED)
 
 
 urlpatterns = [

@@ -26,8 +26,8 @@ from humas.views import staff_required
 from . import images, newsroom, publishing
 from .forms import ActionForm, AttachmentForm, PhotoEditForm, PhotoForm, ReleaseForm
 from .models import Release, ReleaseAttachment, ReleasePhoto, Revision, Status
+from .newsroom.views import render_release
 from .richtext import plain_text, sanitize
-from .views import render_release
 
 TAB_STATUSES = {
     "review": [Status.IN_REVIEW],
@@ -117,7 +117,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
     ]  # fmt: skip
     posted = {}
     if tab in ("published", "withdrawn"):
-        from .distribution import posted_platforms
+        from .social.posts import posted_platforms
 
         posted = posted_platforms([r.pk for r in page.object_list])
     return render(
@@ -223,7 +223,7 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "action_form": ActionForm(time_zone=release.unit.time_zone),
             "photo_form": PhotoForm(),
             "attachment_form": AttachmentForm(),
-            "pending_views": newsroom.pending_views(release.pk),
+            "pending_views": newsroom.counter.pending_views(release.pk),
             **_distribution_context(release),
         },
     )
@@ -231,22 +231,22 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _distribution_context(release: Release) -> dict:
     """Captions, the posting checklist and the reach, once the release is out."""
-    from . import distribution
+    from .social import posts, reach, sharing
 
     if not release.published_at:
         return {}
     return {
-        "captions": distribution.captions(release),
-        "checklist": distribution.checklist(release),
-        "reach": distribution.reach_by_source(release),
-        "public_url": distribution.public_url(release),
+        "captions": sharing.captions(release),
+        "checklist": posts.checklist(release),
+        "reach": reach.reach_by_source(release),
+        "public_url": sharing.public_url(release),
     }
 
 
 @staff_required
 def release_preview(request: HttpRequest, pk: int) -> HttpResponse:
     release = _release_for(request, pk)
-    page = newsroom.release_page_for_staff(release.pk)
+    page = newsroom.selectors.release_page_for_staff(release.pk)
     return render_release(request, page, preview=True)
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,10 +41,13 @@ class ReleaseForm(forms.ModelForm):
             "title": forms.TextInput(attrs={"autofocus": True}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, by_slug: bool = False, **kwargs):
+        """`by_slug`: the unit and the category are named by their slugs (the API) rather than their ids."""
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = access.units_for(user, "release.write").active().order_by("name")
         self.fields["category"].queryset = Category.objects.all()
+        if by_slug:
+            self.fields["unit"].to_field_name = self.fields["category"].to_field_name = "slug"
         staff = User.objects.filter(is_active=True, memberships__isnull=False).distinct().order_by("first_name")
         for name in ("writer_user", "editor_user", "photographer_user"):
             self.fields[name] = StaffChoiceField(
@@ -101,9 +103,21 @@ class AttachmentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
 
 
+class UnitDateTimeField(forms.DateTimeField):
+    """A date and time read in the unit's zone (`time_zone`) when it carries no offset of its own."""
+
+    time_zone = settings.TIME_ZONE
+
+    def to_python(self, value):
+        with timezone.override(dates.zone(self.time_zone)):
+            return super().to_python(value)
+
+
 class ActionForm(forms.Form):
+    """A workflow step's input, for the console and the API alike."""
+
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    publish_at = forms.DateTimeField(
+    publish_at = UnitDateTimeField(
         label=_("Publish at"),
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -112,14 +126,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, time_zone: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.time_zone = time_zone
+        self.fields["publish_at"].time_zone = time_zone
         self.fields["publish_at"].help_text = _("In the unit's time zone (%(zone)s).") % {
             "zone": dates.zone_abbreviation(time_zone)
         }
-
-    def clean_publish_at(self) -> datetime | None:
-        value = self.cleaned_data.get("publish_at")
-        if value is None:
-            return None
-        naive = timezone.make_naive(value) if timezone.is_aware(value) else value
-        return timezone.make_aware(naive, dates.zone(self.time_zone))

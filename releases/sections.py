@@ -8,20 +8,18 @@ from django.utils import translation
 
 from humas import access
 
-from . import newsroom
+from .newsroom import cache, selectors
 
 HOME_COUNT = 4
 
 
 def home_latest(request: HttpRequest) -> str:
-    key = newsroom.cache_key("home", translation.get_language())
-    html, current = newsroom.cached(key)
-    if html is None:
-        releases = list(newsroom.public_list()[:HOME_COUNT])
-        newsroom.attach_featured(releases)
-        html = render_to_string("releases/_home_section.html", {"releases": releases}, request=request)
-        newsroom.store(key, current, html)
-    return html
+    def build() -> str:
+        releases = list(selectors.public_list()[:HOME_COUNT])
+        selectors.attach_featured(releases)
+        return render_to_string("releases/_home_section.html", {"releases": releases}, request=request)
+
+    return cache.fetch(("home", translation.get_language()), build)
 
 
 def staff_menu_item(request: HttpRequest) -> str:

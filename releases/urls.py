@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import console, distribution_views, feeds, views
+from . import console
+from .newsroom import feeds, views
+from .social import views as social_views
 
 app_name = "releases"
 
@@ -33,6 +35,6 @@ urlpatterns = [
         name="staff_attachment_delete",
     ),
     path("staf/siaran-pers/<int:pk>/revisi/<int:revision_id>/", console.revision_diff, name="staff_revision"),
-    path("staf/siaran-pers/<int:pk>/kanal/", distribution_views.log_post, name="staff_log_post"),
-    path("staf/siaran-pers/laporan/", distribution_views.monthly_report, name="staff_report"),
+    path("staf/siaran-pers/<int:pk>/kanal/", social_views.log_post, name="staff_log_post"),
+    path("staf/siaran-pers/laporan/", social_views.monthly_report, name="staff_report"),
 ]

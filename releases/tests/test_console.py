@@ -190,8 +190,11 @@ def test_the_preview_shows_a_draft_as_the_public_page_will(unit_tree, writer, cl
 
 
 def test_junk_query_parameters_share_one_cached_list(client, unit_tree, editor):
-    from releases import newsroom
+    from django.conf import settings
+
+    from humas import redis_client
 
     for n in range(3):
         client.get(f"/siaran-pers/?utm_source=x{n}", HTTP_USER_AGENT="Mozilla/5.0")
-    assert len([k for k in newsroom._local_pages if k.startswith("releases:page:list")]) == 1
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    assert len(list(redis_client.client().scan_iter(f"{prefix}:*:releases:*:page:*"))) == 1

@@ -1,5 +1,5 @@
-"""The public newsroom: the list, one release, photo downloads. Thin: selectors in `newsroom` do the reading.
-Anonymous visitors without a session get whole pages from the cache until the newsroom changes."""
+"""The public newsroom: the list, one release, photo downloads. Thin: `selectors` read. Anonymous visitors
+without a session get whole pages from the cache until the newsroom changes (see `cache`)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET
 
 from humas import dates
 
-from . import distribution, newsroom
-from .models import ReleasePhoto, Status
+from ..models import ReleasePhoto, Status
+from ..social import reach, sharing
+from . import cache, counter, selectors
 
 PAGE_SIZE = 12
 
@@ -30,20 +31,20 @@ def cacheable(request: HttpRequest) -> bool:
     )
 
 
-def cached_page(request: HttpRequest, name: str, build: Callable[[], HttpResponse]) -> HttpResponse:
+def cached_page(request: HttpRequest, name: tuple, build: Callable[[], HttpResponse]) -> HttpResponse:
     """`name` identifies the page's content (normalised filters, not the raw query string, so that junk
     parameters cannot fill the cache)."""
-    if not cacheable(request):
+    key = cache.key("page", *name, translation.get_language()) if cacheable(request) else None
+    if key is None:
         return build()
-    key = newsroom.cache_key("page", name, translation.get_language())
-    hit, current = newsroom.cached(key)
+    hit = cache.get(key)
     if hit is not None:
         content, content_type = hit
         response = HttpResponse(content, content_type=content_type)
     else:
         response = build()
         if response.status_code == 200:
-            newsroom.store(key, current, (response.content, response["Content-Type"]))
+            cache.put(key, (response.content, response["Content-Type"]))
     response["Cache-Control"] = "public, max-age=60"
     return response
 
@@ -55,11 +56,11 @@ def absolute(path: str) -> str:
 @require_GET
 def newsroom_list(request: HttpRequest) -> HttpResponse:
     def build() -> HttpResponse:
-        filters = newsroom.Filters.from_query(request.GET)
-        paginator = Paginator(newsroom.public_list(filters), PAGE_SIZE)
+        filters = selectors.Filters.from_query(request.GET)
+        paginator = Paginator(selectors.public_list(filters), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         releases = list(page.object_list)
-        newsroom.attach_featured(releases)
+        selectors.attach_featured(releases)
         query = request.GET.copy()
         query.pop("page", None)
         return render(
@@ -69,21 +70,21 @@ def newsroom_list(request: HttpRequest) -> HttpResponse:
                 "page": page,
                 "releases": releases,
                 "filters": filters,
-                "facets": newsroom.facets(),
+                "facets": selectors.facets(),
                 "query": query.urlencode(),
                 "feed_query": _feed_query(filters),
                 "canonical": absolute(request.path),
             },
         )
 
-    filters = newsroom.Filters.from_query(request.GET)
+    filters = selectors.Filters.from_query(request.GET)
     page_number = request.GET.get("page", "1")
     page_number = page_number if page_number.isdigit() and len(page_number) < 6 else "1"
-    name = f"list:{filters.unit}|{filters.category}|{filters.tag}|{filters.year}|{filters.q}|{page_number}"
+    name = ("list", filters.unit, filters.category, filters.tag, filters.year, filters.q, page_number)
     return cached_page(request, name, build)
 
 
-def _feed_query(filters: newsroom.Filters) -> str:
+def _feed_query(filters: selectors.Filters) -> str:
     parts = [f"unit={filters.unit}" if filters.unit else "", f"tag={filters.tag}" if filters.tag else ""]
     joined = "&".join(p for p in parts if p)
     return f"?{joined}" if joined else ""
@@ -123,26 +124,24 @@ def jsonld_for(release, photos, url: str) -> dict:
 def release_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One release. A withdrawn one keeps its page with the notice. Each human visit is counted in Redis
     (bots and link previews are not), also when the page comes from the cache."""
-    count = not newsroom.is_bot(request)
-    key = None
-    if cacheable(request):
-        key = newsroom.cache_key("page", "release", translation.get_language(), slug)
-        hit, current = newsroom.cached(key)
-        if hit is not None:
-            content, content_type, release_id, is_public = hit
-            if count and is_public:
-                newsroom.count_view(release_id, newsroom.view_source(request))
-            response = HttpResponse(content, content_type=content_type)
-            response["Cache-Control"] = "public, max-age=60"
-            return response
-    release = newsroom.release_page(slug)
+    count = not counter.is_bot(request)
+    key = cache.key("page", "release", slug, translation.get_language()) if cacheable(request) else None
+    hit = cache.get(key) if key else None
+    if hit is not None:
+        content, content_type, release_id, is_public = hit
+        if count and is_public:
+            counter.count_view(release_id, reach.view_source(request))
+        response = HttpResponse(content, content_type=content_type)
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+    release = selectors.release_page(slug)
     if release is None:
         raise Http404
     if count and release.is_public:
-        newsroom.count_view(release.pk, newsroom.view_source(request))
+        counter.count_view(release.pk, reach.view_source(request))
     response = render_release(request, release)
     if key:
-        newsroom.store(key, current, (response.content, response["Content-Type"], release.pk, release.is_public))
+        cache.put(key, (response.content, response["Content-Type"], release.pk, release.is_public))
         response["Cache-Control"] = "public, max-age=60"
     return response
 
@@ -155,13 +154,13 @@ def render_release(request: HttpRequest, release, *, preview: bool = False) -> H
         "release": release,
         "photos": photos,
         "featured": featured,
-        "related": newsroom.related(release) if not preview else [],
+        "related": selectors.related(release) if not preview else [],
         "canonical": url,
         "zone": dates.zone_abbreviation(release.unit.time_zone),
         "preview": preview,
         "jsonld": jsonld_for(release, photos, url) if release.published_at else None,
         "share_image": absolute(_card_url(featured)) if featured else "",
-        "share_links": distribution.share_links(release) if release.is_public and not preview else [],
+        "share_links": sharing.share_links(release) if release.is_public and not preview else [],
     }
     return render(request, "releases/detail.html", context)
 

@@ -1,6 +1,7 @@
 """For search engines: /sitemap.xml (the public pages and every published release), /sitemap-news.xml
 (Google News: releases of the last two days) and /robots.txt pointing at both and keeping the console,
-the admin and the API out. Withdrawn releases are left out."""
+the admin and the API out. Withdrawn releases are left out. Their addresses (`urlpatterns`, namespace
+`releases_seo`) are mounted at the site's root, not per language."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from humas.context_processors import site_identity
 
-from . import newsroom
-from .models import Release
+from ..models import Release
+from . import cache
 
 SITEMAP_LIMIT = 50_000
 NEWS_WINDOW = timedelta(days=2)
@@ -24,12 +25,8 @@ NEWS_LIMIT = 1_000
 STATIC_PAGES = ("humas:home", "releases:list", "humas:contact", "complaints:form", "complaints:public")
 
 
-def _cached_xml(key: str, build) -> HttpResponse:
-    key = newsroom.cache_key("seo", key)
-    content, current = newsroom.cached(key)
-    if content is None:
-        content = build()
-        newsroom.store(key, current, content)
+def _cached_xml(name: str, build) -> HttpResponse:
+    content = cache.fetch(("seo", name), build)
     return HttpResponse(content, content_type="application/xml; charset=utf-8")
 
 
@@ -93,3 +90,12 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines += ["Allow: /", "", f"Sitemap: {settings.SITE_URL}{reverse('releases_seo:sitemap')}"]
     lines.append(f"Sitemap: {settings.SITE_URL}{reverse('releases_seo:news_sitemap')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+app_name = "releases_seo"
+
+urlpatterns = [
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap-news.xml", news_sitemap, name="news_sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
+]

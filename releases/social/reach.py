@@ -1,24 +1,19 @@
-"""A release on the social channels: share links and captions (from channels_social.share), the log of where
-staff posted it, and its reach — views per source per day — with the monthly content report."""
+"""Reach: views of a release per source (the share links' utm_source) and day, the monthly content report."""
 
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Sum
-from django.urls import reverse
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
-from channels_social import channels, share
-from channels_social.models import Post, SocialChannel
 from humas.models import Unit
 
-from .models import Release, ReleaseReach
+from ..models import Release, ReleaseReach
 
 SOURCE_LABELS = {
     "direct": gettext_lazy("Direct (no channel link)"),
@@ -36,69 +31,18 @@ SOURCE_LABELS = {
     "other": gettext_lazy("Other sources"),
 }
 
-
-def content_key(release: Release | int) -> str:
-    return f"release:{release.pk if isinstance(release, Release) else int(release)}"
-
-
-def public_url(release: Release) -> str:
-    return settings.SITE_URL + reverse("releases:detail", kwargs={"slug": release.slug})
+# the sources a view may be credited to (utm_source of the share links and e-mails); anything else is "other"
+REACH_SOURCES = frozenset(
+    {"whatsapp", "facebook", "x", "telegram", "line", "email", "copy", "instagram", "tiktok", "youtube", "threads"}
+)
 
 
-def share_links(release: Release) -> list[share.ShareLink]:
-    return share.share_links(url=public_url(release), title=release.title, campaign=release.slug)
-
-
-def captions(release: Release) -> dict[str, str]:
-    tags = [tag.name for tag in release.tags.all()]
-    return share.captions(title=release.title, summary=release.summary, url=public_url(release),
-                          campaign=release.slug, tags=tags)  # fmt: skip
-
-
-# --- the distribution log -----------------------------------------------------------------------------------
-
-
-def channels_for(release: Release) -> list[SocialChannel]:
-    """The channels a release of this unit may go out on: its unit's and those of the units above it."""
-    above = Unit.objects.ancestors_of(release.unit_id)
-    found = SocialChannel.objects.filter(unit__in=above, is_active=True).select_related("unit")
-    # the release's own unit first, then the units above it
-    return sorted(found, key=lambda c: (c.unit_id != release.unit_id, c.unit.name, c.order, c.platform))
-
-
-@dataclass(frozen=True)
-class ChecklistRow:
-    channel: SocialChannel
-    post: Post | None
-
-
-def checklist(release: Release) -> list[ChecklistRow]:
-    posts = {p.channel_id: p for p in Post.objects.filter(content=content_key(release)).select_related("by")}
-    return [ChecklistRow(channel, posts.get(channel.pk)) for channel in channels_for(release)]
-
-
-def log_post(release: Release, *, channel_id: int, by: Any, post_url: str = "") -> Post:
-    """Record that the release was posted on one of its channels (another unit's release: 404)."""
-    from humas.errors import Refused
-
-    channel = next((c for c in channels_for(release) if c.pk == channel_id), None)
-    if channel is None:
-        raise Refused("Not found.", code="not_found", status=404)
-    return channels.log_post(
-        content=content_key(release), unit_id=release.unit_id, channel=channel, by=by, post_url=post_url
-    )
-
-
-def posted_platforms(release_ids: list[int]) -> dict[int, list[str]]:
-    """For a list of releases: the platforms each was logged on (one query)."""
-    found: dict[int, list[str]] = {pk: [] for pk in release_ids}
-    keys = [content_key(pk) for pk in release_ids]
-    for content, platform in Post.objects.filter(content__in=keys).values_list("content", "channel__platform"):
-        found[int(content.split(":", 1)[1])].append(platform)
-    return found
-
-
-# --- reach --------------------------------------------------------------------------------------------------
+def view_source(request: HttpRequest) -> str:
+    """Which channel brought this reader: the link's utm_source if it is one of ours, else direct/other."""
+    raw = (request.GET.get("utm_source") or "").strip().lower()
+    if not raw:
+        return "direct"
+    return raw if raw in REACH_SOURCES else "other"
 
 
 def add_reach(counts: dict[tuple[int, date, str], int]) -> None:

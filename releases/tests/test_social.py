@@ -13,8 +13,9 @@ from openpyxl import load_workbook
 
 from channels_social.models import Platform, Post, SocialChannel
 from conftest import make_staff
-from releases import distribution, newsroom
+from releases import newsroom
 from releases.models import ReleaseReach
+from releases.social import reach, sharing
 
 from .factories import published
 
@@ -43,7 +44,7 @@ def unit_channels(unit_tree):
 def test_the_public_page_offers_share_links_carrying_utm_and_the_escaped_title(client, release):
     html = client.get(f"/siaran-pers/{release.slug}/", **HUMAN).content.decode()
     assert 'data-share="whatsapp"' in html and 'data-share="facebook"' in html and 'data-share="x"' in html
-    links = {link.platform: link.href for link in distribution.share_links(release)}
+    links = {link.platform: link.href for link in sharing.share_links(release)}
     wa = parse_qs(urlsplit(links["whatsapp"]).query)["text"][0]
     assert wa.startswith("Jembatan Baru Diresmikan & Dibuka http")
     assert f"utm_source=whatsapp&utm_medium=social&utm_campaign={release.slug}" in wa
@@ -59,8 +60,8 @@ def test_reads_are_credited_to_the_channel_that_brought_them(client, release):
         assert client.get(url + query, **HUMAN).status_code == 200
     client.get(url + "?utm_source=x", HTTP_USER_AGENT="facebookexternalhit/1.1")  # a link preview is no reader
     newsroom.flush_views()
-    reach = {source: views for source, _label, views in distribution.reach_by_source(release)}
-    assert reach == {"whatsapp": 3, "facebook": 1, "direct": 1, "other": 1}
+    by_source = {source: views for source, _label, views in reach.reach_by_source(release)}
+    assert by_source == {"whatsapp": 3, "facebook": 1, "direct": 1, "other": 1}
     assert not ReleaseReach.objects.filter(source__contains="@").exists()  # no personal data kept
     release.refresh_from_db()
     assert release.view_count == 6
@@ -116,12 +117,12 @@ def test_the_monthly_report_adds_up_a_fixture(release, editor, unit_tree, django
     with django_capture_on_commit_callbacks(execute=True):
         other = published(unit_tree["satker"], editor, "Rilis kedua")
         far = published(unit_tree["other"], make_staff("ed_timur", "editor", unit_tree["other"]), "Rilis timur")
-    distribution.add_reach({
+    reach.add_reach({
         (release.pk, date(2026, 10, 3), "whatsapp"): 7, (release.pk, date(2026, 10, 30), "facebook"): 2,
         (other.pk, date(2026, 10, 4), "whatsapp"): 4, (other.pk, date(2026, 11, 1), "whatsapp"): 100,
         (far.pk, date(2026, 10, 5), "x"): 50,
     })  # fmt: skip
-    distribution.add_reach({(release.pk, date(2026, 10, 3), "whatsapp"): 1})
+    reach.add_reach({(release.pk, date(2026, 10, 3), "whatsapp"): 1})
     client = Client()
     client.force_login(editor)
     page = client.get("/staf/siaran-pers/laporan/?bulan=2026-10")

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET
 from humas.context_processors import site_identity
 from humas.models import Unit
 
-from . import newsroom
-from .models import Release
-from .richtext import plain_text, with_dateline
+from ..models import Release
+from ..richtext import plain_text, with_dateline
+from . import cache, selectors
 
 FEED_SIZE = 30
 
@@ -53,9 +53,9 @@ def guid(release: Release) -> str:
     return f"tag:{host},{release.created_at:%Y-%m-%d}:release:{release.pk}"
 
 
-def _scope(request: HttpRequest) -> tuple[newsroom.Filters, str, str]:
+def _scope(request: HttpRequest) -> tuple[selectors.Filters, str, str]:
     """The filters from ?unit= and ?tag=, and the feed's title and description. Unknown ones → 404."""
-    filters = newsroom.Filters(unit=request.GET.get("unit", "")[:80], tag=request.GET.get("tag", "")[:70])
+    filters = selectors.Filters(unit=request.GET.get("unit", "")[:80], tag=request.GET.get("tag", "")[:70])
     portal = site_identity()["name"]
     title, description = (
         _("Press releases — %(name)s") % {"name": portal},
@@ -68,16 +68,16 @@ def _scope(request: HttpRequest) -> tuple[newsroom.Filters, str, str]:
         title = _("Press releases — %(name)s") % {"name": unit.name}
         description = _("Press releases of %(name)s") % {"name": unit.name}
     if filters.tag:
-        tag = newsroom.tag_by_slug(filters.tag)
+        tag = selectors.tag_by_slug(filters.tag)
         if tag is None:
             raise Http404
         title = f"{title} — #{tag.name}"
     return filters, title, description
 
 
-def _items(filters: newsroom.Filters) -> list[Release]:
-    releases = list(newsroom.public_list(filters).prefetch_related("tags")[:FEED_SIZE])
-    newsroom.attach_featured(releases)
+def _items(filters: selectors.Filters) -> list[Release]:
+    releases = list(selectors.public_list(filters).prefetch_related("tags")[:FEED_SIZE])
+    selectors.attach_featured(releases)
     return releases
 
 
@@ -149,13 +149,15 @@ def _build(request: HttpRequest, generator_class, feed_url_name: str) -> HttpRes
 
 
 def _cached(request: HttpRequest, kind: str, build) -> HttpResponse:
-    key = newsroom.cache_key("feed", kind, translation.get_language(), request.GET.urlencode())
-    hit, current = newsroom.cached(key)
-    if hit is not None:
-        return HttpResponse(hit[0], content_type=hit[1])
-    response = build()
-    newsroom.store(key, current, (response.content, response["Content-Type"]))
-    return response
+    content, content_type = cache.fetch(
+        ("feed", kind, translation.get_language(), request.GET.urlencode()),
+        lambda: _entry(build()),
+    )
+    return HttpResponse(content, content_type=content_type)
+
+
+def _entry(response: HttpResponse) -> tuple[bytes, str]:
+    return response.content, response["Content-Type"]
 
 
 @require_GET

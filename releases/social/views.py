@@ -1,4 +1,4 @@
-"""Console pages for a release's distribution: captions, the posting checklist, reach; the monthly report."""
+"""Console pages of the social distribution: recording a post of a release, the monthly content report."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import io
 from datetime import date
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,8 +21,9 @@ from humas.models import Unit
 from humas.spreadsheets import safe_cell
 from humas.views import staff_required
 
-from . import distribution
-from .console import _release_for
+from ..console import _release_for
+from . import posts, reach
+from .forms import PostForm
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,28 +32,23 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_POST
 def log_post(request: HttpRequest, pk: int) -> HttpResponse:
     release = _release_for(request, pk)
-    try:
-        channel_id = int(request.POST.get("channel", ""))
-    except ValueError:
-        channel_id = 0
-    try:
-        distribution.log_post(
-            release, channel_id=channel_id, by=request.user, post_url=request.POST.get("post_url", "")
-        )
-    except Refused as exc:
-        if exc.status == 404:
-            from django.http import Http404
-
-            raise Http404 from None
-        messages.error(request, exc.message)
+    form = PostForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     else:
-        messages.success(request, _("Post recorded."))
+        try:
+            posts.log_post(release, channel_id=form.cleaned_data["channel"], by=request.user,
+                           post_url=form.cleaned_data["post_url"])  # fmt: skip
+        except Refused as exc:
+            if exc.status == 404:
+                raise Http404 from None
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Post recorded."))
     return redirect(f"{request.build_absolute_uri(release_console_url(release))}#distribution")
 
 
 def release_console_url(release) -> str:
-    from django.urls import reverse
-
     return reverse("releases:staff_detail", kwargs={"pk": release.pk})
 
 
@@ -83,17 +80,15 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     if request.GET.get("unit"):
         chosen = units.filter(slug=request.GET["unit"]).first()
         if chosen is None:
-            from django.http import Http404
-
             raise Http404
         scope = frozenset(Unit.objects.subtree_of([chosen]).values_list("pk", flat=True))
-    report = distribution.monthly_report(unit_ids=scope, month=month)
+    report = reach.monthly_report(unit_ids=scope, month=month)
     if request.GET.get("format") == "xlsx" and not error:
         return _xlsx(report)
     peak = max([views for _s, _l, views in report.by_source], default=0)
     return render(
         request,
-        "releases/staff/report.html",
+        "releases/social/report.html",
         {
             "report": report,
             "error": error,
@@ -106,7 +101,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _xlsx(report: distribution.MonthlyReport) -> HttpResponse:
+def _xlsx(report: reach.MonthlyReport) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "Rilis teratas"
