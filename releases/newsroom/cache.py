@@ -8,47 +8,32 @@ every older entry unreachable at once. Each process reads the version through it
 pages it served in that memory too, so a hot page costs no network round trip. A bump shows in the process
 that made it at once and in the others within that interval.
 
-Redis away: nothing is cached (no version can be trusted), pages are built from the database, and the
-trouble is logged at most once a minute per process.
+Redis away: the shared cache's reads are misses (humas.cache.TolerantRedisCache), so no version can be
+trusted, nothing is cached and pages are built from the database.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from redis import RedisError
 
 T = TypeVar("T")
-logger = logging.getLogger(__name__)
 
 VERSION_KEY = "releases:newsroom-version"
 PAGE_CACHE_SECONDS = 300
-TROUBLE_KEY = "releases:redis-trouble-logged"
-TROUBLE_LOG_SECONDS = 60
-
-
-def report_trouble(exc: Exception) -> None:
-    """Log that Redis did not answer, at most once a minute in this process."""
-    if caches["local"].add(TROUBLE_KEY, True, TROUBLE_LOG_SECONDS):
-        logger.warning("Redis did not answer (%s): newsroom pages come from the database, views are not counted", exc)
 
 
 def _shared_version() -> int | None:
-    try:
+    value = cache.get(VERSION_KEY)
+    if value is None:
+        # start from the clock, not 1: a cache that was emptied never brings an old version back
+        cache.add(VERSION_KEY, int(time.time() * 1000), None)
         value = cache.get(VERSION_KEY)
-        if value is None:
-            # start from the clock, not 1: a cache that was emptied never brings an old version back
-            cache.add(VERSION_KEY, int(time.time() * 1000), None)
-            value = cache.get(VERSION_KEY)
-    except RedisError as exc:
-        report_trouble(exc)
-        return None
     return int(value) if value is not None else None
 
 
@@ -66,12 +51,9 @@ def current_version() -> int | None:
 def bump_version() -> None:
     """Every cached newsroom page and facet becomes stale at once (called on commit of a public change)."""
     try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # no version yet (or it was evicted)
-            cache.set(VERSION_KEY, int(time.time() * 1000), None)
-    except RedisError as exc:
-        report_trouble(exc)
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or it was evicted, or Redis is away: then nothing is cached anyway)
+        cache.set(VERSION_KEY, int(time.time() * 1000), None)
     caches["local"].delete(VERSION_KEY)
 
 
@@ -90,11 +72,7 @@ def get(cache_key: str) -> Any:
     value = local.get(cache_key)
     if value is not None:
         return value
-    try:
-        value = cache.get(cache_key)
-    except RedisError as exc:
-        report_trouble(exc)
-        return None
+    value = cache.get(cache_key)
     if value is not None:
         local.set(cache_key, value, PAGE_CACHE_SECONDS)
     return value
@@ -102,10 +80,7 @@ def get(cache_key: str) -> Any:
 
 def put(cache_key: str, value: Any, timeout: int = PAGE_CACHE_SECONDS) -> None:
     caches["local"].set(cache_key, value, timeout)
-    try:
-        cache.set(cache_key, value, timeout)
-    except RedisError as exc:
-        report_trouble(exc)
+    cache.set(cache_key, value, timeout)
 
 
 def fetch(parts: tuple, build: Callable[[], T], *, timeout: int = PAGE_CACHE_SECONDS) -> T:

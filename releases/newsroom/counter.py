@@ -8,12 +8,10 @@ Without Redis (the embedded mode) a view updates the rows at once. With Redis aw
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import defaultdict
 from datetime import date
 
-import redis
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -22,10 +20,10 @@ from django.utils import timezone
 from redis import RedisError, ResponseError
 
 from humas import redis_client
+from humas.outages import outage
 
 from ..models import Release
 from ..social import reach
-from .cache import report_trouble
 
 BOT_PATTERN = re.compile(
     r"bot|crawl|spider|slurp|archiver|facebookexternalhit|whatsapp|telegram|preview|curl|wget|python-|"
@@ -50,23 +48,23 @@ def draining_key() -> str:
     return f"{views_key()}:draining"
 
 
-@functools.cache
-def counting_client() -> redis.Redis | None:
-    """A client of the shared pool that keeps one connection for itself (redis-py's `Redis.client()`): a
-    view's increment then skips taking and checking a pooled connection each time. Made on first use, in
-    the process that counts; None in the embedded mode."""
-    shared = redis_client.client()
-    return shared.client() if shared is not None else None
+_redis_outage = outage("Redis (view counter)")
+
+
+def report_trouble(exc: RedisError) -> None:
+    _redis_outage.failed(exc, "views are not counted until it answers")
 
 
 def count_view(release_id: int, source: str = "direct") -> None:
     """Count one view of a release, credited to its source (see `reach.view_source`) for today."""
     day = timezone.localdate()
-    client = counting_client()
+    client = redis_client.client()
     if client is None:
         with transaction.atomic():
             Release.objects.filter(pk=release_id).update(view_count=F("view_count") + 1)
             reach.add_reach({(release_id, day, source): 1})
+        return
+    if _redis_outage.active():
         return
     try:
         client.hincrby(views_key(), f"{release_id}:{day.isoformat()}:{source}", 1)
