@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+pytestmark = pytest.mark.slow  # each starts a benchmark's processes
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

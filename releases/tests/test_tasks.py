@@ -50,6 +50,7 @@ def worker(unit_tree):
             process.kill()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_publishes_due_releases_once_when_the_tick_arrives_twice(worker, unit_tree, editor):
     ids = []
