@@ -20,98 +20,51 @@ class TolerantRedisCache(RedisCache):
         first = urlsplit(server.split(",")[0].split(";")[0])
         self.outage = outage(f"Redis cache at {first.hostname}:{first.port or 6379}")
 
-    def _up(self) -> bool:
-        return not self.outage.active()
-
-    def _failed(self, exc: redis.RedisError) -> None:
-        self.outage.failed(exc, "cache reads are misses and writes are skipped until it answers")
+    def _guarded(self, call, fallback):
+        """`call()`, or `fallback` when Redis fails now or failed a few seconds ago."""
+        if not self.outage.active():
+            try:
+                return call()
+            except redis.RedisError as exc:
+                self.outage.failed(exc, "cache reads are misses and writes are skipped until it answers")
+        return fallback
 
     def get(self, key, default=None, version=None):
-        if self._up():
-            try:
-                return super().get(key, default, version)
-            except redis.RedisError as exc:
-                self._failed(exc)
-        return default
+        return self._guarded(lambda: super(TolerantRedisCache, self).get(key, default, version), default)
 
     def get_many(self, keys, version=None):
-        if self._up():
-            try:
-                return super().get_many(keys, version)
-            except redis.RedisError as exc:
-                self._failed(exc)
-        return {}
+        return self._guarded(lambda: super(TolerantRedisCache, self).get_many(keys, version), {})
 
     def has_key(self, key, version=None):
-        if self._up():
-            try:
-                return super().has_key(key, version)
-            except redis.RedisError as exc:
-                self._failed(exc)
-        return False
+        return self._guarded(lambda: super(TolerantRedisCache, self).has_key(key, version), False)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        if self._up():
-            try:
-                return super().set(key, value, timeout, version)
-            except redis.RedisError as exc:
-                self._failed(exc)
-        return None
+        return self._guarded(lambda: super(TolerantRedisCache, self).set(key, value, timeout, version), None)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        if self._up():
-            try:
-                return super().set_many(data, timeout, version)
-            except redis.RedisError as exc:
-                self._failed(exc)
-        return list(data)  # the keys that were not stored: all of them
+        # the fallback: the keys that were not stored, all of them
+        return self._guarded(lambda: super(TolerantRedisCache, self).set_many(data, timeout, version), list(data))
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        if self._up():
-            try:
-                return super().add(key, value, timeout, version)
-            except redis.RedisError as exc:
-                self._failed(exc)
-        return False
+        return self._guarded(lambda: super(TolerantRedisCache, self).add(key, value, timeout, version), False)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        if self._up():
-            try:
-                return super().touch(key, timeout, version)
-            except redis.RedisError as exc:
-                self._failed(exc)
-        return False
+        return self._guarded(lambda: super(TolerantRedisCache, self).touch(key, timeout, version), False)
 
     def delete(self, key, version=None):
-        if self._up():
-            try:
-                return super().delete(key, version)
-            except redis.RedisError as exc:
-                self._failed(exc)
-        return False
+        return self._guarded(lambda: super(TolerantRedisCache, self).delete(key, version), False)
 
     def delete_many(self, keys, version=None):
-        if self._up():
-            try:
-                return super().delete_many(keys, version)
-            except redis.RedisError as exc:
-                self._failed(exc)
-        return None
+        return self._guarded(lambda: super(TolerantRedisCache, self).delete_many(keys, version), None)
+
+    def clear(self):
+        return self._guarded(lambda: super(TolerantRedisCache, self).clear(), False)
 
     def incr(self, key, delta=1, version=None):
         """As Django's (decr calls it too); a key that cannot be reached is a missing key: ValueError, which
         callers already handle by starting the counter afresh."""
-        if self._up():
-            try:
-                return super().incr(key, delta, version)
-            except redis.RedisError as exc:
-                self._failed(exc)
-        raise ValueError(f"Key {key!r} cannot be reached: the cache is down.")
-
-    def clear(self):
-        if self._up():
-            try:
-                return super().clear()
-            except redis.RedisError as exc:
-                self._failed(exc)
-        return False
+        missing = object()
+        value = self._guarded(lambda: super(TolerantRedisCache, self).incr(key, delta, version), missing)
+        if value is missing:
+            raise ValueError(f"Key {key!r} cannot be reached: the cache is down.")
+        return value

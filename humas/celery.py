@@ -16,7 +16,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
-    "sweep-outbox": {"task": "humas.tasks.sweep_outbox_task", "schedule": 60.0},
+    # the outbox's sender: receipts and notifications leave within about five seconds of their commit
+    "sweep-outbox": {"task": "humas.tasks.sweep_outbox_task", "schedule": 5.0},
     "complaints-sla-digest": {
         "task": "complaints.tasks.sla_digest_task",
         "schedule": crontab(hour=0, minute=30),  # 07:30 WIB

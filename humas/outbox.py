@@ -1,13 +1,14 @@
-"""The e-mail outbox. `enqueue` writes the message in the caller's transaction and, once that commits,
-publishes a Celery task that sends this one message (`deliver`). When the broker cannot be reached (or a
-task is lost with a killed worker) the row simply waits for `sweep`, run every minute by beat; a failed
-publish is logged at most once a minute per process, and for a few seconds after one the process does not
-try the broker again (humas.outages). `deliver` sends one row at most once: it holds the row's lock while
-sending and skips locked rows."""
+"""The e-mail outbox. `enqueue` writes the message in the caller's transaction; `sweep`, run every five
+seconds by beat, sends every pending message that is due, so a reporter's
+receipt leaves within seconds without the request publishing anything to the broker. When the broker or a
+worker is down the rows simply wait for the next run. In the embedded mode (tasks inline, no beat) a message
+is sent as soon as its transaction commits. `deliver` sends one row at most once: it holds the row's lock
+while sending and skips locked rows, so overlapping runs never send a message twice."""
 
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -18,12 +19,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import OutboxEmail
-from .outages import outage
 
 MAX_ATTEMPTS = 8
 SWEEP_BATCH = 200
-# rows younger than this are left to their own task; the sweep takes the rest
-SWEEP_GRACE = timedelta(minutes=2)
+SWEEP_SECONDS = 50  # a run stops taking new rows after this; the next one goes on
 
 
 def render_email(template: str, context: dict, *, language: str | None = None) -> tuple[str, str, str]:
@@ -54,27 +53,16 @@ def enqueue(*, key: str, to: str, template: str, context: dict, language: str | 
     # caller's transaction (the stored message itself is left as it was)
     OutboxEmail.objects.bulk_create([message], update_conflicts=True, unique_fields=["key"], update_fields=["key"])
     message_id = message.pk
-    transaction.on_commit(lambda: wake_sender(message_id))
+    transaction.on_commit(lambda: send_now_if_inline(message_id))
     return message_id
 
 
-_broker_outage = outage("Celery broker")
+def send_now_if_inline(message_id: int) -> None:
+    """The embedded mode has no beat: there the message is sent once its transaction commits."""
+    from .celery import app
 
-
-def wake_sender(message_id: int) -> None:
-    """Publish the task that sends this message. With the broker away it is not retried: the sweep sends the
-    message later. With inline tasks (the embedded mode, the tests) the message is sent here and now."""
-    from .tasks import send_email_task
-
-    if send_email_task.app.conf.task_always_eager:
+    if app.conf.task_always_eager:
         deliver(message_id)
-        return
-    if _broker_outage.active():
-        return
-    try:
-        send_email_task.apply_async((message_id,), retry=False)
-    except Exception as exc:  # kombu's OperationalError, redis-py's errors: the broker is not there now
-        _broker_outage.failed(exc, "e-mails wait in the outbox for the sweep")
 
 
 def render_message(message: OutboxEmail) -> EmailMultiAlternatives:
@@ -118,13 +106,21 @@ def deliver(message_id: int) -> bool:
 
 
 def sweep(*, now=None) -> int:
-    """Send pending messages that no task did (broker down, worker lost): those older than SWEEP_GRACE and
-    due for another attempt, at most SWEEP_BATCH a run, oldest first. Returns the count sent."""
+    """Send every pending message that is due (new, or its back-off over), oldest first, SWEEP_BATCH rows a
+    query; a row another run is sending is skipped. Stops after SWEEP_SECONDS so that a backlog is shared
+    between runs. Returns the count sent."""
     now = now or timezone.now()
     due = (
-        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING, created_at__lte=now - SWEEP_GRACE)
+        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING)
         .exclude(next_attempt_at__gt=now)
         .order_by("pk")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
+        .values_list("pk", flat=True)
     )
-    return sum(1 for message_id in list(due) if deliver(message_id))
+    sent, last, started = 0, 0, time.monotonic()
+    while time.monotonic() - started < SWEEP_SECONDS:
+        batch = list(due.filter(pk__gt=last)[:SWEEP_BATCH])
+        sent += sum(1 for message_id in batch if deliver(message_id))
+        if len(batch) < SWEEP_BATCH:
+            break
+        last = batch[-1]
+    return sent

@@ -14,13 +14,6 @@ def clear_expired_sessions_task() -> int:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def send_email_task(message_id: int) -> bool:
-    from . import outbox
-
-    return outbox.deliver(message_id)
-
-
-@shared_task(acks_late=True, ignore_result=True)
 def sweep_outbox_task() -> int:
     from . import outbox
 

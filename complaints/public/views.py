@@ -176,34 +176,38 @@ def add_information(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "complaints/track_detail.html", context, status=400)
 
 
-@require_POST
-def rate(request: HttpRequest, pk: int) -> HttpResponse:
+def _reporter_action(request: HttpRequest, pk: int, form_class, form_name: str, act, done: str) -> HttpResponse:
+    """A reporter's action from the tracking page: the form validates, `act(complaint, cleaned_data)` calls
+    the workflow; a refusal shows on the page with what was typed."""
     complaint = tracked_complaint(request, pk)
-    form = RatingForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            workflow.rate(complaint, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"])
+            act(complaint, form.cleaned_data)
         except Refused as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Thank you. Your rating was recorded and the report is closed."))
+            messages.success(request, done)
             return redirect("complaints:track_detail", pk=complaint.pk)
-    return render(request, "complaints/track_detail.html", _detail_context(complaint, rating_form=form), status=400)
+    return render(request, "complaints/track_detail.html", _detail_context(complaint, **{form_name: form}), status=400)
+
+
+@require_POST
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reporter_action(
+        request, pk, RatingForm, "rating_form",
+        lambda complaint, data: workflow.rate(complaint, score=data["score"], comment=data["comment"]),
+        _("Thank you. Your rating was recorded and the report is closed."),
+    )  # fmt: skip
 
 
 @require_POST
 def object_to_resolution(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = tracked_complaint(request, pk)
-    form = ObjectionForm(request.POST)
-    if form.is_valid():
-        try:
-            workflow.object_to_resolution(complaint, reason=form.cleaned_data["reason"])
-        except Refused as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Your objection was recorded. The report is being handled again."))
-            return redirect("complaints:track_detail", pk=complaint.pk)
-    return render(request, "complaints/track_detail.html", _detail_context(complaint, objection_form=form), status=400)
+    return _reporter_action(
+        request, pk, ObjectionForm, "objection_form",
+        lambda complaint, data: workflow.object_to_resolution(complaint, reason=data["reason"]),
+        _("Your objection was recorded. The report is being handled again."),
+    )  # fmt: skip
 
 
 @require_GET

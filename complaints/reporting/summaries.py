@@ -131,15 +131,24 @@ def _adapt(value):
 
 
 def _write(changes: Shares) -> None:
-    """One upsert per table, rows in key order so that two transactions lock rows in the same order."""
+    """One upsert per table, rows in key order so that two transactions lock rows in the same order; on
+    PostgreSQL all of them in one round trip."""
     by_table: dict[str, list[tuple[tuple, tuple[int, ...]]]] = defaultdict(list)
     for (table, key), delta in changes.items():
         by_table[table].append((key, delta))
+    statements, params = [], []
+    for table in TABLES:
+        rows = sorted(by_table.get(table, []))
+        if rows:
+            statements.append(_upsert(table, len(rows)))
+            params.append([_adapt(v) for key, delta in rows for v in (*key, *delta)])
     with connection.cursor() as cursor:
-        for table in TABLES:
-            rows = sorted(by_table.get(table, []))
-            if rows:
-                cursor.execute(_upsert(table, len(rows)), [_adapt(v) for key, delta in rows for v in (*key, *delta)])
+        if connection.vendor == "postgresql" and statements:
+            # psycopg2 sends statements separated by ";" in one message: one round trip for every table
+            cursor.execute("; ".join(statements), [v for values in params for v in values])
+            return
+        for statement, values in zip(statements, params, strict=True):
+            cursor.execute(statement, values)
 
 
 @cache
