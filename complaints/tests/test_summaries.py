@@ -200,6 +200,7 @@ def boss(unit_tree):
     return make_staff("admin_pusat", "admin", unit_tree["root"])
 
 
+@pytest.mark.slow  # a hundred random sequences of actions
 @pytest.mark.django_db
 @settings(
     max_examples=100,

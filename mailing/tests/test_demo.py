@@ -13,7 +13,7 @@ from mailing.demo import DEMO_PARTNERS, MAILED_DEMO_RELEASES
 from mailing.models import Delivery, Dispatch, DispatchState
 from releases.models import Release, Status
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # seeds the whole demo: ~25 s
 
 
 def test_seeding_mails_only_the_newest_demo_releases_and_again_nothing(settings, django_capture_on_commit_callbacks):

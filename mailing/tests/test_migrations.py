@@ -26,6 +26,7 @@ def latest():
     return executor.loader.graph.leaf_nodes()
 
 
+@pytest.mark.slow  # migrates the test database back and forth
 @pytest.mark.django_db(transaction=True)
 def test_an_upgrade_keeps_the_subscribers_and_deliveries_and_moves_the_content_types(unit_tree):
     old = migrate(OLD)
