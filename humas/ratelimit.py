@@ -66,9 +66,10 @@ def count(scope: str, ident: str, *, window: int) -> int:
     try:
         # MULTI/EXEC, one round trip: the first event of a window creates the key with its expiry, every
         # event increments it, so a key never lives unexpiring and the window does not slide
+        shared_key = caches["default"].make_key(key)  # under the cache's prefix, like its other keys
         with client.pipeline(transaction=True) as pipe:
-            pipe.set(caches["default"].make_key(key), 0, ex=window, nx=True)
-            pipe.incr(caches["default"].make_key(key))
+            pipe.set(shared_key, 0, ex=window, nx=True)
+            pipe.incr(shared_key)
             return pipe.execute()[1]
     except redis.RedisError as exc:
         _redis_outage.failed(exc, "each process counts its own rate limits until it answers")

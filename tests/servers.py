@@ -23,6 +23,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def closed_port() -> int:
+    """A port where nothing listens: a dead broker, cache or SMTP server for the tests that need one."""
+    return free_port()
+
+
 def wait_for_port(port: int, process: subprocess.Popen, what: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -52,6 +57,15 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+def collect_static(env: dict[str, str]) -> None:
+    """collectstatic for a production-settings server (WhiteNoise's manifest needs it)."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
 
 
 def gunicorn(env: dict[str, str], *, workers: int = 1, log: Path | None = None) -> tuple[subprocess.Popen, int]:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -28,23 +26,16 @@ from complaints.models import Complaint
 from humas import outbox
 from humas.models import OutboxEmail
 from releases.tests.factories import published
+from tests.servers import ROOT, collect_static, free_port, gunicorn, production_env, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
 PHONE = (
     "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(condition, seconds: float = 30) -> bool:
@@ -96,42 +87,24 @@ def portal(tmp_path, own_redis):
     """gunicorn serving the test database with production settings, its cache and broker on `own_redis`."""
     from django.db import connection
 
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "humas.settings",
-        "DEBUG": "false",
-        "HTTPS": "false",  # plain http on 127.0.0.1: no redirect to https, cookies without the secure flag
-        "SECRET_KEY": "redis-down-" + "k3Yq9w" * 10,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
-        "REDIS_URL": f"redis://127.0.0.1:{own_redis.port}/0",
-        "CACHE_KEY_PREFIX": "humas-redis-down",
-        "HUMAS_VAR_DIR": str(tmp_path / "var"),
-        "EMAIL_URL": "locmem:",
-        "COMPLAINT_FORM_MIN_SECONDS": "0",
-        "SUBSCRIBE_FORM_MIN_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    collect = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert collect.returncode == 0, collect.stderr
-    port = free_port()
+    env = production_env(
+        tmp_path,
+        HTTPS="false",  # plain http on 127.0.0.1: no redirect to https, cookies without the secure flag
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+        REDIS_URL=f"redis://127.0.0.1:{own_redis.port}/0",
+        CACHE_KEY_PREFIX="humas-redis-down",
+        EMAIL_URL="locmem:",
+        COMPLAINT_FORM_MIN_SECONDS="0",
+        SUBSCRIBE_FORM_MIN_SECONDS="0",
+        LOG_LEVEL="WARNING",
+    )
+    collect_static(env)
     log = tmp_path / "gunicorn.log"
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "humas.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "60"],
-        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    server, port = gunicorn(env, log=log)
     try:
-        if not wait_for(lambda: socket.create_connection(("127.0.0.1", port), timeout=1).close() is None):
-            pytest.fail("gunicorn did not start: " + log.read_text(errors="replace")[-3000:])
-        yield Portal(base, log)
+        yield Portal(f"http://127.0.0.1:{port}", log)
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        stop(server)
 
 
 class Portal:

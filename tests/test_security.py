@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from tests.servers import ROOT, gunicorn, production_env, stop
+from tests.servers import ROOT, collect_static, gunicorn, production_env, stop
 
 
 @pytest.mark.slow
@@ -29,11 +29,7 @@ def test_gunicorn_serves_pages_and_static_files_with_debug_off(tmp_path):
 
     test_db = connection.settings_dict["NAME"]  # the served pages read the test database
     env = production_env(tmp_path, PROXY_COUNT="1", DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{test_db}")
-    collect = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert collect.returncode == 0, collect.stderr
+    collect_static(env)
     server, port = gunicorn(env)
     try:
         base = f"http://127.0.0.1:{port}"

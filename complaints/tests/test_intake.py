@@ -17,6 +17,7 @@ from complaints.models import Attachment, Complaint, ComplaintEvent, DueCount, E
 from complaints.public import intake
 from humas import dates, outbox
 from humas.models import OutboxEmail
+from tests.servers import closed_port
 
 from .conftest import PDF, image_bytes, photo
 
@@ -283,14 +284,6 @@ def test_a_decompression_bomb_is_refused_without_a_memory_spike():
 
 
 # --- outbox -----------------------------------------------------------------------------------------------------
-
-
-def closed_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,12 +13,7 @@ from django.core.cache import caches
 
 from humas import outages
 from humas.cache import TolerantRedisCache
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.servers import closed_port
 
 
 def cache_at(port: int) -> TolerantRedisCache:

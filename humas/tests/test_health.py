@@ -1,14 +1,8 @@
 from __future__ import annotations
 
-import socket
-
 import pytest
 
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.servers import closed_port
 
 
 @pytest.mark.django_db

@@ -3,7 +3,6 @@ on commit in the embedded mode); the caller never waits for the broker."""
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
@@ -12,14 +11,9 @@ from django.db import transaction
 
 from humas import outbox
 from humas.models import OutboxEmail, Unit
+from tests.servers import closed_port
 
 RECEIPT = {"template": "emails/complaint_receipt"}
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def message(key: str, to: str = "warga@example.test") -> dict:

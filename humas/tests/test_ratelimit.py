@@ -4,7 +4,6 @@ forever; one policy per action; with Redis unreachable, each process still refus
 from __future__ import annotations
 
 import logging
-import socket
 import time
 
 import pytest
@@ -12,6 +11,7 @@ import redis
 from django.core.cache import caches
 
 from humas import ratelimit, redis_client
+from tests.servers import closed_port
 
 
 def redis_key(scope: str, ident: str) -> str:
@@ -59,12 +59,6 @@ def test_every_action_in_use_has_a_policy(settings):
         assert policy.current_limit() > 0, action
         assert policy.window > 0, action
     assert {"complaint-submit", "complaint-track", "subscribe", "release-test-mail"} <= set(ratelimit.POLICIES)
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
