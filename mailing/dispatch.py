@@ -35,6 +35,8 @@ from django.utils.translation import gettext as _
 
 from humas import access, ratelimit
 from humas.errors import Refused
+from humas.models import Unit
+from humas.outages import outage
 from releases.models import Release, ReleasePhoto, Status
 
 from . import deliveries, release_mail, subscriptions
@@ -72,34 +74,40 @@ def skip(release_id: int) -> bool:
     return created
 
 
+_broker_outage = outage("Celery broker (mailing)")
+
+
+def _enqueue(task, args: list, *, consequence: str, **options) -> bool:
+    """Publish a task; with the broker away (now, or a few seconds ago) log at most once a minute and return
+    False: the dispatch sweep picks the work up when it answers again."""
+    if _broker_outage.active():
+        return False
+    try:
+        task.apply_async(args=args, retry=False, **options)
+    except Exception as exc:  # kombu's OperationalError, redis-py's errors: the broker is not there now
+        _broker_outage.failed(exc, consequence)
+        return False
+    return True
+
+
 def _enqueue_coordinator(dispatch_id: int) -> None:
     from .tasks import coordinate_dispatch_task
 
-    try:
-        coordinate_dispatch_task.apply_async(args=[dispatch_id], retry=False)
-    except Exception:  # broker down: the sweep resumes preparing dispatches
-        log.warning("dispatch %s: broker unreachable, the sweep will prepare it", dispatch_id, exc_info=True)
+    _enqueue(coordinate_dispatch_task, [dispatch_id], consequence="the sweep prepares the dispatch")
 
 
 def _enqueue_sends(dispatch_id: int, count: int, countdown: float = 0) -> None:
     from .tasks import send_batch_task
 
     for _n in range(count):
-        try:
-            send_batch_task.apply_async(args=[dispatch_id], countdown=countdown, retry=False)
-        except Exception:
-            log.warning("dispatch %s: broker unreachable, the sweep will send", dispatch_id, exc_info=True)
+        if not _enqueue(send_batch_task, [dispatch_id], consequence="the sweep sends", countdown=countdown):
             return
 
 
 def recipients(release: Release):
     """Confirmed subscribers whose preferences match the release. A preference left empty means 'all'; a
     unit chosen covers the units below it."""
-    unit_ids = []
-    unit = release.unit
-    while unit is not None:
-        unit_ids.append(unit.pk)
-        unit = unit.parent
+    unit_ids = Unit.objects.ancestors_of(release.unit_id).values("pk")
     through_units = Subscriber.units.through.objects.filter(subscriber_id=OuterRef("pk"))
     through_categories = Subscriber.categories.through.objects.filter(subscriber_id=OuterRef("pk"))
     through_tags = Subscriber.tags.through.objects.filter(subscriber_id=OuterRef("pk"))
@@ -114,7 +122,7 @@ def recipients(release: Release):
 
 def coordinate(dispatch_id: int) -> int:
     """Create the dispatch's delivery rows chunk by chunk and enqueue the send tasks. Returns rows made."""
-    dispatch = Dispatch.objects.select_related("release__unit__parent").get(pk=dispatch_id)
+    dispatch = Dispatch.objects.select_related("release").get(pk=dispatch_id)
     if dispatch.state != DispatchState.PREPARING:
         return 0
     release = dispatch.release
@@ -393,7 +401,7 @@ def request_test(release: Release, *, by: Any) -> str:
 def _enqueue_test(release_id: int, user_id: int, language: str) -> None:
     from .tasks import send_test_mail_task
 
-    send_test_mail_task.apply_async(args=[release_id, user_id, language])
+    _enqueue(send_test_mail_task, [release_id, user_id, language], consequence="the test e-mail is not sent")
 
 
 def send_test(release_id: int, user_id: int, language: str) -> None:

@@ -138,10 +138,6 @@ def list_headers_for(unsubscribe_url: str) -> dict[str, str]:
     }
 
 
-def list_headers(subscriber_id: int, language: str) -> dict[str, str]:
-    return list_headers_for(links(subscriber_id, language)["unsubscribe_url"])
-
-
 # --- the consent record ------------------------------------------------------------------------------
 
 

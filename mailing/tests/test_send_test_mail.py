@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
+from humas.tests.test_outbox import dead_broker  # noqa: F401  (a fixture)
 from mailing import dispatch
 from mailing.models import Delivery, Dispatch
 from releases.tests.factories import draft
@@ -75,3 +76,23 @@ def test_test_mails_are_rate_limited_per_staff_member(client, writer, unit_tree,
         response = client.post(url(release), follow=True)
     assert len(mail.outbox) == dispatch.TEST_POLICY.current_limit()
     assert any("Tunggu sebentar" in m for m in said(response))
+
+
+def test_with_the_broker_down_the_request_still_answers_and_the_outage_is_logged_once(
+    client,
+    writer,
+    unit_tree,
+    django_capture_on_commit_callbacks,
+    dead_broker,
+    caplog,  # noqa: F811
+):
+    release = draft(unit_tree["kanwil"], writer, title="Jalan Lingkar Dibuka Senin")
+    client.force_login(writer)
+    with caplog.at_level("WARNING", logger="humas.outages"):
+        for _n in range(2):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post(url(release))
+            assert response.status_code == 302  # not a 500 after the commit
+    assert len(mail.outbox) == 0
+    outages = [r.getMessage().split(" unreachable")[0] for r in caplog.records if r.name == "humas.outages"]
+    assert outages == ["Celery broker (mailing)"]
