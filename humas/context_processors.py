@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils import translation
@@ -14,7 +14,10 @@ SITE_UNIT_CACHE_KEY = "humas:site-unit:v3"
 
 
 def site_identity() -> dict[str, str]:
-    """Name and logo of the portal: the first active root unit, else SITE_NAME. Cached one minute."""
+    """Name and logo of the portal: the first active root unit, else SITE_NAME. Kept a minute in each
+    process's memory (read by every page), like the active units: a change shows at once in the process
+    that saved it and within the minute in the others."""
+    cache = caches["local"]
     identity = cache.get(SITE_UNIT_CACHE_KEY)
     if identity is None:
         unit = Unit.objects.active().roots().order_by("pk").first()
@@ -33,7 +36,7 @@ def site_identity() -> dict[str, str]:
 
 
 def forget_site_identity() -> None:
-    cache.delete(SITE_UNIT_CACHE_KEY)
+    caches["local"].delete(SITE_UNIT_CACHE_KEY)
 
 
 def site(request: HttpRequest) -> dict:

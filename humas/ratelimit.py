@@ -15,9 +15,8 @@ from django.conf import settings
 from django.core.cache import caches
 
 from . import redis_client
-from .outages import outage
 
-_redis_outage = outage("Redis (rate limits)")
+_redis_outage = redis_client.OUTAGE
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,8 @@ class MailingConfig(AppConfig):
         slots.register("staff_release_forms", sections.test_mail_form)
         slots.register("staff_release_reach", sections.emailed_count)
         outbox.register(subscriptions.CONFIRM_TEMPLATE, subscriptions.confirm_email_context)
-        if "mailing.dispatch.start" not in publishing.PUBLISHED_HOOKS:
-            publishing.PUBLISHED_HOOKS.append("mailing.dispatch.start")
-        if "mailing.dispatch.withdrawn" not in publishing.WITHDRAWN_HOOKS:
-            publishing.WITHDRAWN_HOOKS.append("mailing.dispatch.withdrawn")
+        publishing.add_hook(publishing.PUBLISHED_HOOKS, "mailing.dispatch.start")
+        publishing.add_hook(publishing.WITHDRAWN_HOOKS, "mailing.dispatch.withdrawn")
         tracking.connect(bounces.on_tracking, dispatch_uid="mailing.bounces.on_tracking")
 
     def seed_demo(self, *, stdout, units) -> None:

@@ -46,6 +46,16 @@ PUBLISHED_HOOKS: list[str | Callable[[int], Any]] = []
 WITHDRAWN_HOOKS: list[str | Callable[[int], Any]] = []
 
 
+def add_hook(hooks: list, hook: str | Callable[[int], Any]) -> None:
+    """Add a hook to PUBLISHED_HOOKS or WITHDRAWN_HOOKS once (an AppConfig.ready() may run again)."""
+    if hook not in hooks:
+        hooks.append(hook)
+
+
+def _call(hook: str | Callable[[int], Any], release_id: int) -> None:
+    (import_string(hook) if isinstance(hook, str) else hook)(release_id)
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -102,16 +112,15 @@ def may_edit(release: Release, user: Any) -> bool:
 
 def run_published_hooks(release_id: int) -> None:
     for hook in PUBLISHED_HOOKS:
-        func = import_string(hook) if isinstance(hook, str) else hook
         try:
-            func(release_id)
+            _call(hook, release_id)
         except Exception:
             logger.exception("published hook %r failed for release %s", hook, release_id)
 
 
 def run_withdrawn_hooks(release_id: int) -> None:
     for hook in WITHDRAWN_HOOKS:
-        (import_string(hook) if isinstance(hook, str) else hook)(release_id)
+        _call(hook, release_id)
 
 
 def content_changed(release: Release) -> None:

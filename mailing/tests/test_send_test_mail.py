@@ -78,13 +78,13 @@ def test_test_mails_are_rate_limited_per_staff_member(client, writer, unit_tree,
     assert any("Tunggu sebentar" in m for m in said(response))
 
 
+@pytest.mark.usefixtures("dead_broker")
 def test_with_the_broker_down_the_request_still_answers_and_the_outage_is_logged_once(
     client,
     writer,
     unit_tree,
     django_capture_on_commit_callbacks,
-    dead_broker,
-    caplog,  # noqa: F811
+    caplog,
 ):
     release = draft(unit_tree["kanwil"], writer, title="Jalan Lingkar Dibuka Senin")
     client.force_login(writer)

@@ -20,7 +20,6 @@ from django.utils import timezone
 from redis import RedisError, ResponseError
 
 from humas import redis_client
-from humas.outages import outage
 
 from ..models import Release
 from ..social import reach
@@ -48,7 +47,7 @@ def draining_key() -> str:
     return f"{views_key()}:draining"
 
 
-_redis_outage = outage("Redis (view counter)")
+_redis_outage = redis_client.OUTAGE
 
 
 def report_trouble(exc: RedisError) -> None:

@@ -32,9 +32,7 @@ SOURCE_LABELS = {
 }
 
 # the sources a view may be credited to (utm_source of the share links and e-mails); anything else is "other"
-REACH_SOURCES = frozenset(
-    {"whatsapp", "facebook", "x", "telegram", "line", "email", "copy", "instagram", "tiktok", "youtube", "threads"}
-)
+REACH_SOURCES = frozenset(SOURCE_LABELS) - {"direct", "other"}
 
 
 def view_source(request: HttpRequest) -> str:

@@ -21,7 +21,7 @@ from humas.models import Unit
 from humas.spreadsheets import safe_cell
 from humas.views import staff_required
 
-from ..console import _release_for
+from ..console import _refused, _release_for
 from . import posts, reach
 from .forms import PostForm
 
@@ -40,9 +40,7 @@ def log_post(request: HttpRequest, pk: int) -> HttpResponse:
             posts.log_post(release, channel_id=form.cleaned_data["channel"], by=request.user,
                            post_url=form.cleaned_data["post_url"])  # fmt: skip
         except Refused as exc:
-            if exc.status == 404:
-                raise Http404 from None
-            messages.error(request, exc.message)
+            _refused(request, exc)
         else:
             messages.success(request, _("Post recorded."))
     return redirect(f"{request.build_absolute_uri(release_console_url(release))}#distribution")
