@@ -162,11 +162,15 @@ def run_action(name: str, complaint, user, data: dict):
     raise KeyError(name)
 
 
+def handlers_in(units):
+    """Active officers and admins with a membership in one of `units`, by name."""
+    user_ids = Membership.objects.filter(unit__in=units, role__in=[Role.OFFICER, Role.ADMIN]).values("user_id")
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("first_name", "username")
+
+
 def handlers_of(unit: Unit):
     """Staff who may handle reports of `unit`: officers and admins of it or of a unit above it."""
-    above = Unit.objects.ancestors_of(unit)
-    user_ids = Membership.objects.filter(unit__in=above, role__in=[Role.OFFICER, Role.ADMIN]).values("user_id")
-    return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("first_name", "username")
+    return handlers_in(Unit.objects.ancestors_of(unit))
 
 
 class StaffIntakeForm(ComplaintForm):

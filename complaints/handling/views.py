@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from complaints.handling import queue, sla, workflow
-from complaints.handling.forms import ACTION_FORMS, StaffIntakeForm, run_action
+from complaints.handling.forms import ACTION_FORMS, StaffIntakeForm, handlers_in, run_action
 from complaints.models import Complaint
 from complaints.public import intake
 from complaints.public.tracking import public_attachments
 from humas import access
 from humas.errors import Refused
-from humas.models import Membership, Role
 from humas.views import staff_required
 
 PAGE_SIZE = 25
@@ -65,9 +64,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
 
 
 def handlers_of_scope(user):
-    units = access.units_for(user, "complaint.handle")
-    user_ids = Membership.objects.filter(unit__in=units, role__in=[Role.OFFICER, Role.ADMIN]).values("user_id")
-    return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("first_name", "username"))
+    return list(handlers_in(access.units_for(user, "complaint.handle")))
 
 
 def _bulk_assign(request: HttpRequest) -> HttpResponse:

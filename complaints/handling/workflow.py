@@ -110,8 +110,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     for status in S
 }
 
-OBJECTION_WINDOW_DAYS = 10  # working days after resolution
-
 
 def may_move(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
@@ -471,21 +469,21 @@ def objection_deadline(complaint: Complaint):
 
 
 @transaction.atomic
-def rate(complaint: Complaint | int, *, score: int, comment: str = "", request_id: str = "") -> ComplaintEvent:
+def rate(complaint: Complaint | int, *, score: int, comment: str = "") -> ComplaintEvent:
     """The reporter rates a resolved report (1–5 and a comment); that closes it."""
-    complaint = _start(complaint, "rate", REPORTER, request_id)
+    complaint = _start(complaint, "rate", REPORTER)
     if not 1 <= int(score) <= 5:
         raise Refused(_("Choose a rating from 1 to 5."), code="bad_rating")
     event = move(complaint, to_status=S.CLOSED, event_kind=EventKind.RATED, by_reporter=True,
-                 public_message=comment.strip(), request_id=request_id, rating=int(score),
+                 public_message=comment.strip(), rating=int(score),
                  rating_comment=comment.strip(), rated_at=timezone.now())  # fmt: skip
     return _finish(event, public=False)
 
 
 @transaction.atomic
-def object_to_resolution(complaint: Complaint | int, *, reason: str, request_id: str = "") -> ComplaintEvent:
+def object_to_resolution(complaint: Complaint | int, *, reason: str) -> ComplaintEvent:
     """The reporter disagrees with the resolution within 10 working days: the report goes back to work."""
-    complaint = _start(complaint, "object", REPORTER, request_id)
+    complaint = _start(complaint, "object", REPORTER)
     deadline = objection_deadline(complaint)
     if deadline is not None and timezone.now() > deadline:
         raise Refused(
@@ -495,23 +493,22 @@ def object_to_resolution(complaint: Complaint | int, *, reason: str, request_id:
         )
     text = _need(reason, _("Say why the resolution does not settle your report."))
     event = move(complaint, to_status=S.IN_PROGRESS, event_kind=EventKind.OBJECTED, by_reporter=True,
-                 public_message=text, request_id=request_id,
+                 public_message=text,
                  reopen_count=complaint.reopen_count + 1)  # fmt: skip
     return _finish(event, public=False)
 
 
 @transaction.atomic
-def add_information(complaint: Complaint | int, *, message: str, request_id: str = "") -> ComplaintEvent:
+def add_information(complaint: Complaint | int, *, message: str) -> ComplaintEvent:
     """The reporter adds information to an open report: an answer to staff's request ("answer_request")
     moves the report back to work and lets the clock run again; otherwise ("add_information") the status
     stays. intake.add_information calls it inside the transaction that stores the files."""
     complaint = locked(complaint)
     name = "answer_request" if complaint.status == S.WAITING_REPORTER else "add_information"
-    complaint = _check(complaint, name, REPORTER, request_id)
+    complaint = _check(complaint, name, REPORTER)
     if name == "answer_request":
-        event = _resume(complaint, by_reporter=True, message=message, request_id=request_id)
+        event = _resume(complaint, by_reporter=True, message=message)  # saves updated_at
     else:
-        event = _event(complaint, EventKind.INFO_ADDED, None, True, message, "", complaint.status, complaint.status,
-                       request_id=request_id)  # fmt: skip
-    Complaint.objects.filter(pk=complaint.pk).update(updated_at=timezone.now())
+        event = _event(complaint, EventKind.INFO_ADDED, None, True, message, "", complaint.status, complaint.status)
+        complaint.save(update_fields=["updated_at"])
     return _finish(event, public=False)

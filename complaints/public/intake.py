@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image
 
-from complaints.handling import workflow
+from complaints.handling import sla, workflow
 from complaints.models import (
     Attachment,
     AttachmentKind,
@@ -43,8 +43,6 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 CODE_LENGTH = 12  # 12 × 5 bits = 60 bits from `secrets`
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * MB
-VERIFY_WITHIN_DAYS = 3
-FIRST_RESPONSE_WITHIN_DAYS = 5
 THUMBNAIL_SIDE = 400
 
 
@@ -249,7 +247,7 @@ def _create(
     unit = data.unit or (data.category.unit if data.category else None) or root_unit()
     anonymous = data.identity_mode == IdentityMode.ANONYMOUS
     now = timezone.now()
-    verify_by, respond_by = dates.deadlines(now, [VERIFY_WITHIN_DAYS, FIRST_RESPONSE_WITHIN_DAYS], unit.time_zone)
+    verify_by, respond_by = dates.deadlines(now, [sla.VERIFY_DAYS, sla.FIRST_RESPONSE_DAYS], unit.time_zone)
     complaint = Complaint.objects.create(
         kind=data.kind,
         unit=unit,
