@@ -4,6 +4,7 @@ language of the request."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -16,6 +17,13 @@ def error_response(detail: str, errors: dict | None = None, *, status: int = 400
 
 def form_errors(form) -> dict[str, list[str]]:
     return {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+
+
+def valid(form):
+    """The form, validated; its errors raised in the API's one error shape (answered by `handler`)."""
+    if not form.is_valid():
+        raise serializers.ValidationError(form_errors(form))
+    return form
 
 
 def handler(exc, context):

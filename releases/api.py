@@ -9,7 +9,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -24,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from humas import access
-from humas.api_errors import form_errors
+from humas.api_errors import valid
 from humas.models import Unit
 
 from . import images, publishing
@@ -173,13 +172,6 @@ class PhotoInput(serializers.Serializer):
     featured = serializers.BooleanField(required=False, default=False)
 
 
-def valid(form: Form) -> Form:
-    """The form, validated; its errors raised in the API's one error shape."""
-    if not form.is_valid():
-        raise serializers.ValidationError(form_errors(form))
-    return form
-
-
 def release_form(request: Request, release: Release | None) -> ReleaseForm:
     """The console's ReleaseForm filled from the JSON body over the release's current values (a new
     release's defaults), so that a field left out keeps its value."""
@@ -187,7 +179,6 @@ def release_form(request: Request, release: Release | None) -> ReleaseForm:
     data = {name: value for name, value in model_to_dict(current, fields=publishing.EDITABLE_FIELDS).items()
             if value is not None}  # fmt: skip
     data["category"] = current.category.slug if current.category_id else ""
-    data["tags_text"] = ", ".join(t.name for t in release.tags.all()) if release else ""
     data["unit"] = release.unit.slug if release else _only_unit(request.user)
     given = request.data
     if not isinstance(given, dict):
@@ -253,8 +244,9 @@ class StaffReleaseDetail(APIView):
     def patch(self, request: Request, pk: int) -> Response:
         release = _staff_release(request, pk, "release.write")
         form = release_form(request, release)
+        tags = form.tag_names() if "tags" in request.data else None  # tags left out keep their values
         release = publishing.update_release(
-            release, by=request.user, data=form.service_data(), tags=form.tag_names(), unit=form.cleaned_data["unit"]
+            release, by=request.user, data=form.service_data(), tags=tags, unit=form.cleaned_data["unit"]
         )
         return Response(_staff_output(release))
 

@@ -22,7 +22,7 @@ from complaints.handling import queue, sla
 from complaints.handling.forms import ACTION_FORMS, run_action
 from complaints.models import Complaint
 from humas import access
-from humas.api_errors import form_errors
+from humas.api_errors import form_errors, valid
 from humas.errors import Refused
 
 
@@ -134,9 +134,7 @@ class StaffAction(StaffAPIView):
         complaint = _visible(request, pk)
         if name not in ACTION_FORMS:
             raise Refused(_("Unknown action."), code="unknown_action", status=404)
-        form = ACTION_FORMS[name](data=request.data, complaint=complaint)
-        if not form.is_valid():
-            raise serializers.ValidationError(form_errors(form))
+        form = valid(ACTION_FORMS[name](data=request.data, complaint=complaint))
         run_action(name, complaint, request.user, form.cleaned_data)  # a Refused is answered by humas.api_errors
         complaint = Complaint.objects.select_related("unit", "category", "assigned_to").get(pk=pk)
         return Response(ComplaintStaffDetail(complaint, context={"request": request}).data)

@@ -22,7 +22,7 @@ from complaints.public import intake
 from complaints.public.forms import ApiComplaintForm
 from complaints.public.tracking import public_attachments, public_events
 from humas import dates, ratelimit
-from humas.api_errors import form_errors
+from humas.api_errors import valid
 from humas.api_views import PublicUnitList
 from humas.errors import Refused
 from humas.security import client_ip
@@ -121,9 +121,7 @@ class ComplaintSubmit(APIView):
                 code="throttled",
                 status=429,
             )
-        form = ApiComplaintForm(data=request.data, files=request.FILES)
-        if not form.is_valid():
-            raise serializers.ValidationError(form_errors(form))
+        form = valid(ApiComplaintForm(data=request.data, files=request.FILES))
         try:
             complaint = intake.submit_complaint(
                 data=form.to_input(),
