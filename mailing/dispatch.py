@@ -135,23 +135,21 @@ def coordinate(dispatch_id: int) -> int:
             if locked.state != DispatchState.PREPARING:
                 return made
             ids = list(query.filter(pk__gt=locked.cursor)[:COORDINATOR_CHUNK])
-            if not ids:
-                total = Delivery.objects.filter(dispatch_id=dispatch_id).count()
-                Dispatch.objects.filter(pk=dispatch_id).update(state=DispatchState.SENDING, recipients=total)
+            fields = {}
+            if ids:
+                deliveries.insert(dispatch_id, ids)
+                fields["cursor"] = ids[-1]
+                count = math.ceil(len(ids) / batch)
+                transaction.on_commit(lambda count=count: _enqueue_sends(dispatch_id, count))
+                made += len(ids)
+            else:  # no send task will come to finish it
                 transaction.on_commit(lambda: finish_if_done(dispatch_id))
-                return made
-            deliveries.insert(dispatch_id, ids)
-            last = len(ids) < COORDINATOR_CHUNK  # a short chunk is the last one: sending starts with it
+            last = len(ids) < COORDINATOR_CHUNK  # a short (or empty) chunk is the last one: sending starts
             if last:
-                total = Delivery.objects.filter(dispatch_id=dispatch_id).count()
-                Dispatch.objects.filter(pk=dispatch_id).update(
-                    cursor=ids[-1], state=DispatchState.SENDING, recipients=total
+                fields.update(
+                    state=DispatchState.SENDING, recipients=Delivery.objects.filter(dispatch_id=dispatch_id).count()
                 )
-            else:
-                Dispatch.objects.filter(pk=dispatch_id).update(cursor=ids[-1])
-            count = math.ceil(len(ids) / batch)
-            transaction.on_commit(lambda count=count: _enqueue_sends(dispatch_id, count))
-            made += len(ids)
+            Dispatch.objects.filter(pk=dispatch_id).update(**fields)
             if last:
                 return made
 

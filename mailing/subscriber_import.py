@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from humas import outbox
 from humas.errors import Refused
 
 from . import subscriptions
@@ -100,14 +99,7 @@ def import_contacts(*, data: bytes, filename: str, prior_consent: bool, by) -> I
             details={"prior_consent": prior_consent, "file": filename[:100], "line": number},
         )  # fmt: skip
         if not prior_consent:
-            token = subscriptions.confirm_token(subscriber)
-            outbox.enqueue(
-                key=f"subscriber-confirm:{subscriber.pk}:import",
-                to=subscriber.email,
-                template=subscriptions.CONFIRM_TEMPLATE,
-                context={"subscriber_id": subscriber.pk, "token": token},
-                language=subscriber.language,
-            )
+            subscriptions.send_confirmation(subscriber, subscriptions.confirm_token(subscriber), key_suffix="import")
         report.created += 1
     return report
 

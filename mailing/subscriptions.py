@@ -221,14 +221,19 @@ def subscribe(
         details={"outlet": subscriber.outlet.name if subscriber.outlet else "", **_preferences_details(preferences)},
     )  # fmt: skip
     token = confirm_token(subscriber)
+    send_confirmation(subscriber, token, key_suffix=token.rsplit(":", 2)[-2])
+    return subscriber
+
+
+def send_confirmation(subscriber: Subscriber, token: str, *, key_suffix: str) -> None:
+    """Queue the double-opt-in e-mail (once per subscriber and `key_suffix`) in the current transaction."""
     outbox.enqueue(
-        key=f"subscriber-confirm:{subscriber.pk}:{token.rsplit(':', 2)[-2]}",
+        key=f"subscriber-confirm:{subscriber.pk}:{key_suffix}",
         to=subscriber.email,
         template=CONFIRM_TEMPLATE,
         context={"subscriber_id": subscriber.pk, "token": token},
         language=subscriber.language,
     )
-    return subscriber
 
 
 def confirm_email_context(stored: dict) -> dict:
