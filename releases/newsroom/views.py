@@ -34,17 +34,18 @@ def cacheable(request: HttpRequest) -> bool:
 def cached_page(request: HttpRequest, name: tuple, build: Callable[[], HttpResponse]) -> HttpResponse:
     """`name` identifies the page's content (normalised filters, not the raw query string, so that junk
     parameters cannot fill the cache)."""
-    key = cache.key("page", *name, translation.get_language()) if cacheable(request) else None
-    if key is None:
+    if not cacheable(request):
         return build()
-    hit = cache.get(key)
-    if hit is not None:
-        content, content_type = hit
-        response = HttpResponse(content, content_type=content_type)
-    else:
+
+    def entry() -> tuple[bytes, str]:
         response = build()
-        if response.status_code == 200:
-            cache.put(key, (response.content, response["Content-Type"]))
+        return response.content, response["Content-Type"]
+
+    content, content_type = cache.fetch(("page", *name, translation.get_language()), entry)
+    return public(HttpResponse(content, content_type=content_type))
+
+
+def public(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "public, max-age=60"
     return response
 
@@ -124,26 +125,24 @@ def jsonld_for(release, photos, url: str) -> dict:
 def release_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One release. A withdrawn one keeps its page with the notice. Each human visit is counted in Redis
     (bots and link previews are not), also when the page comes from the cache."""
-    count = not counter.is_bot(request)
-    key = cache.key("page", "release", slug, translation.get_language()) if cacheable(request) else None
-    hit = cache.get(key) if key else None
-    if hit is not None:
-        content, content_type, release_id, is_public = hit
-        if count and is_public:
-            counter.count_view(release_id, reach.view_source(request))
-        response = HttpResponse(content, content_type=content_type)
-        response["Cache-Control"] = "public, max-age=60"
-        return response
-    release = selectors.release_page(slug)
-    if release is None:
-        raise Http404
-    if count and release.is_public:
-        counter.count_view(release.pk, reach.view_source(request))
-    response = render_release(request, release)
-    if key:
-        cache.put(key, (response.content, response["Content-Type"], release.pk, release.is_public))
-        response["Cache-Control"] = "public, max-age=60"
-    return response
+
+    def entry() -> tuple[bytes, str, int, bool]:
+        release = selectors.release_page(slug)
+        if release is None:
+            raise Http404
+        response = render_release(request, release)
+        return response.content, response["Content-Type"], release.pk, release.is_public
+
+    if not cacheable(request):
+        content, content_type, release_id, is_public = entry()
+    else:
+        content, content_type, release_id, is_public = cache.fetch(
+            ("page", "release", slug, translation.get_language()), entry
+        )
+    if is_public and not counter.is_bot(request):
+        counter.count_view(release_id, reach.view_source(request))
+    response = HttpResponse(content, content_type=content_type)
+    return public(response) if cacheable(request) else response
 
 
 def render_release(request: HttpRequest, release, *, preview: bool = False) -> HttpResponse:
