@@ -60,8 +60,10 @@ def _clean_cache():
     from django.core.cache import cache, caches
 
     from humas import outages
+    from releases.newsroom import counter
 
     def wipe():
+        counter.send_gathered()  # a test's views gathered in this process go now, before its keys are wiped
         caches["local"].clear()  # also the rows a rolled-back test left there (no signal fires for them)
         outages.forget_all()
         if "RedisCache" in settings.CACHES["default"]["BACKEND"]:

@@ -221,7 +221,28 @@ def test_with_redis_away_pages_still_answer_from_the_database_and_say_so_once(
             page = client.get(f"/siaran-pers/{release.slug}/", **HUMAN)
             assert page.status_code == 200 and release.title in page.content.decode()
             assert client.get("/siaran-pers/rss/").status_code == 200
+        counter.send_gathered()  # what the process's timer does a second after the first view
     warnings = sorted(r.getMessage().split(" unreachable")[0] for r in caplog.records)
     assert warnings == ["Redis", "Redis cache at 127.0.0.1:1"]  # once each, not per request
     newsroom.bump_version()  # a publication's hook does not fail either
     assert counter.pending_views(release.pk) == 0 and Release.objects.get(pk=release.pk).view_count == 0
+
+
+def test_a_process_sends_its_views_in_one_batch_a_second_after_the_first(client, newsroom_data):
+    import time
+
+    from humas import redis_client
+    from releases.newsroom import counter
+
+    release = newsroom_data["first"]
+    for _ in range(4):
+        client.get(f"/siaran-pers/{release.slug}/", **HUMAN)
+    raw = redis_client.client()
+    in_redis = lambda: sum(  # noqa: E731
+        int(n) for _f, n in raw.hscan_iter(counter.views_key(), match=f"{release.pk}:*")
+    )
+    assert in_redis() == 0  # gathered in the process, not one round trip per view
+    deadline = time.monotonic() + 5
+    while in_redis() < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert in_redis() == 4  # the timer sent them, without another view or a flush
