@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InformationConfig(AppConfig):
+    name = "information"
+    verbose_name = _("Public information (PPID)")
+
+    def ready(self):
+        from humas import outbox
+        from information import notify
+
+        for template, builder in notify.BUILDERS.items():
+            outbox.register(template, builder)
+
+    def seed_demo(self, *, stdout, units):
+        from information.demo import seed
+
+        seed(stdout=stdout, units=units)
+
+
+def staff_menu_entry(request, **context):
+    from django.template.loader import render_to_string
+
+    from humas import access
+
+    if not (access.has_any(request.user, "information.view") or access.has_any(request.user, "information.list")):
+        return ""
+    return render_to_string("information/staff/_menu.html", request=request)
