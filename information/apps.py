@@ -7,11 +7,12 @@ class InformationConfig(AppConfig):
     verbose_name = _("Public information (PPID)")
 
     def ready(self):
-        from humas import outbox
+        from humas import outbox, slots
         from information import notify
 
         for template, builder in notify.BUILDERS.items():
             outbox.register(template, builder)
+        slots.register("staff_menu", staff_menu_entry, order=20)
 
     def seed_demo(self, *, stdout, units):
         from information.demo import seed

@@ -67,4 +67,6 @@ def is_overdue(request, now: datetime | None = None) -> bool:
 
 def working_days_taken(start: datetime, end: datetime, tz_name: str) -> int:
     """Working days from `start` to `end` in the unit's calendar (0 when answered the same day)."""
-    return max(0, dates.working_days_between(dates.to_local(start, tz_name).date(), dates.to_local(end, tz_name).date()))
+    return max(
+        0, dates.working_days_between(dates.to_local(start, tz_name).date(), dates.to_local(end, tz_name).date())
+    )

@@ -83,7 +83,9 @@ class InformationRequest(TimeStampedModel):
     """A request for public information. The requester follows it with a tracking code that only its keyed
     hash (`tracking_digest`) keeps; staff and letters name it by its registration number."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="information_requests", on_delete=models.PROTECT)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), related_name="information_requests", on_delete=models.PROTECT
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("number in the year"))
     number = models.CharField(_("registration number"), max_length=80, unique=True)
@@ -215,7 +217,8 @@ class RequestEvent(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~(models.Q(by_requester=True) & models.Q(actor__isnull=False)), name="inforequest_event_one_author"
+                condition=~(models.Q(by_requester=True) & models.Q(actor__isnull=False)),
+                name="inforequest_event_one_author",
             ),
         ]
 
@@ -245,7 +248,9 @@ class Objection(TimeStampedModel):
     reason = models.TextField(_("reason"), max_length=5000)
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
     due_at = models.DateTimeField(_("answer due by"))
-    status = models.CharField(_("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.FILED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.FILED
+    )
     answer = models.TextField(_("answer"), max_length=10000, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
@@ -317,3 +322,6 @@ class Sequence(models.Model):
         verbose_name = _("registration sequence")
         verbose_name_plural = _("registration sequences")
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="information_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}: {self.last}"

@@ -45,7 +45,8 @@ ACTIONS: dict[str, Action] = {
         Action("decide", _("Decide"), "information.handle", (Status.RECEIVED, Status.EXTENDED)),
         Action("note", _("Internal note"), "information.handle", tuple(Status)),
         Action("answer_objection", _("Answer the objection"), "information.objection", tuple(Status)),
-        Action("record_dispute", _("Record a dispute at the Information Commission"), "information.handle", tuple(Status)),
+        Action("record_dispute", _("Record a dispute at the Information Commission"), "information.handle",
+               tuple(Status)),
     ]
 }  # fmt: skip
 
@@ -84,7 +85,8 @@ def _check(user, name: str, request: InformationRequest) -> None:
         raise Refused(gettext("Your role does not allow this step on this request."), code="forbidden", status=403)
     if request.status not in action.from_statuses:
         raise Refused(
-            gettext("This step is not possible while the request is “%(status)s”.") % {"status": request.get_status_display()},
+            gettext("This step is not possible while the request is “%(status)s”.")
+            % {"status": request.get_status_display()},
             code="bad_state",
             status=409,
         )
@@ -211,7 +213,10 @@ def file_objection(request: InformationRequest, *, grounds: list[str], reason: s
     closes = clock.objection_closes(request)
     if closes is None:
         raise Refused(
-            gettext("An objection is possible once there is a decision, or once the answer period ends without one (%(date)s).")
+            gettext(
+                "An objection is possible once there is a decision, or once the answer period ends without one "
+                "(%(date)s)."
+            )
             % {"date": dates.format_datetime(request.due_at, request.unit.time_zone)},
             code="too_early",
             status=409,
@@ -260,7 +265,9 @@ def answer_objection(
     objection.signer_position = signer_position.strip()
     objection.commission_deadline = clock.commission_deadline(now, request.unit.time_zone)
     objection.save()
-    message = gettext("%(outcome)s. If you disagree, you may take the dispute to the Information Commission by %(date)s.") % {
+    message = gettext(
+        "%(outcome)s. If you disagree, you may take the dispute to the Information Commission by %(date)s."
+    ) % {
         "outcome": objection.get_status_display(),
         "date": dates.format_datetime(objection.commission_deadline, request.unit.time_zone),
     }  # fmt: skip

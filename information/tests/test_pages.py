@@ -1,0 +1,95 @@
+"""The console pages, the public list and the report: they render, count what the rows hold, and scope."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from information.handling import workflow
+from information.models import InformationRequest, ListItem, Status
+from information.reporting.report import Period, build, on_time_counts
+from information.tests.conftest import file_request
+
+pytestmark = pytest.mark.django_db
+
+
+def decide(info_request, ppid, outcome, **extra):
+    workflow.decide(info_request, by=ppid, decision=workflow.Decision(
+        outcome=outcome, decision_text="Teks.", signer_name="Siti", signer_position="PPID", **extra))  # fmt: skip
+
+
+@pytest.fixture
+def requests_in_every_state(unit_tree, ppid, atasan):
+    made = [file_request(unit_tree["kanwil"])[0] for _ in range(6)]
+    made.append(file_request(unit_tree["other"])[0])
+    workflow.extend(made[1], by=ppid, reason="Arsip.")
+    decide(made[2], ppid, "granted")
+    decide(made[3], ppid, "refused", exemption="h", consequence_test="Data pribadi.")
+    decide(made[4], ppid, "not_our_authority", forward_to="BPS Provinsi")
+    decide(made[5], ppid, "partly_granted", exemption="a", consequence_test="Penyidikan.")
+    workflow.file_objection(made[3], grounds=["refused_exemption"], reason="Keberatan.")
+    workflow.answer_objection(made[3], by=atasan, upheld=True, answer="Dikabulkan.", signer_name="Made",
+                              signer_position="Atasan PPID")  # fmt: skip
+    workflow.record_dispute(made[3], by=ppid, filed_on=timezone.localdate())
+    return made
+
+
+def test_the_report_counts_match_counts_taken_straight_from_the_rows(unit_tree, requests_in_every_state):
+    units = [unit_tree["kanwil"], unit_tree["other"]]
+    report = build(units, Period(timezone.localdate().year))
+    rows = InformationRequest.objects.all()
+    assert report.total.received == rows.count() == 7
+    for status in (Status.GRANTED, Status.REFUSED, Status.NOT_OUR_AUTHORITY, Status.PARTLY_GRANTED):
+        assert report.total.outcomes.get(status, 0) == rows.filter(status=status).count()
+    assert report.total.pending == rows.filter(status__in=["received", "extended"]).count() == 3
+    assert report.total.extensions == rows.exclude(extended_at=None).count() == 1
+    assert report.total.grounds == {"h": 1, "a": 1}
+    assert (report.total.objections, report.total.upheld, report.total.disputes) == (1, 1, 1)
+    assert report.rows[0].received == 6 and report.rows[1].received == 1
+    counts = on_time_counts(units, timezone.localdate().replace(month=1, day=1), timezone.localdate())
+    assert counts[unit_tree["kanwil"].pk].answered == 4 and counts[unit_tree["kanwil"].pk].on_time == 4
+
+
+def test_the_staff_pages_render_and_the_report_downloads_as_xlsx(client, ppid, requests_in_every_state):
+    client.force_login(ppid)
+    assert client.get(reverse("information_staff:queue")).status_code == 200
+    queue = client.get(reverse("information_staff:queue") + "?tampil=semua")
+    assert len(queue.context["rows"]) == 6  # not the other unit's
+    for item in requests_in_every_state[:6]:
+        assert client.get(reverse("information_staff:detail", args=[item.pk])).status_code == 200
+    page = client.get(reverse("information_reports:report"))
+    assert page.status_code == 200 and b"<svg" in page.content
+    xlsx = client.get(reverse("information_reports:report") + "?format=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.cell(row=3, column=2).value == 6  # the kanwil's row: received
+
+
+def test_public_statistics_show_counts_without_personal_data(client, requests_in_every_state):
+    page = client.get(reverse("information:statistics"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Budi" not in text and "5271011203900001" not in text
+    assert page.context["report"].total.received == 7
+
+
+def test_the_public_list_per_unit_and_its_maintenance(client, unit_tree, ppid, other_ppid):
+    client.force_login(ppid)
+    url = reverse("information_staff:item_new")
+    base = {"unit": unit_tree["kanwil"].pk, "title": "Laporan keuangan 2025", "info_class": "berkala",
+            "responsible": "Sekretariat", "form": "PDF", "is_active": "on"}  # fmt: skip
+    bad = client.post(url, {**base, "info_class": "dikecualikan"})
+    assert bad.status_code == 400 and "exemption" in bad.context["form"].errors
+    other_unit = client.post(url, {**base, "unit": unit_tree["other"].pk})
+    assert other_unit.status_code == 400
+    assert client.post(url, base).status_code == 302
+    item = ListItem.objects.get()
+    public = client.get(reverse("information:unit_list", args=["kanwil-tengah"]))
+    assert "Laporan keuangan 2025" in public.content.decode()
+    form = client.get(reverse("information:form") + f"?item={item.pk}")
+    assert form.context["form"].initial["list_item"] == item.pk
+    client.force_login(other_ppid)
+    assert client.get(reverse("information_staff:item_edit", args=[item.pk])).status_code == 404
