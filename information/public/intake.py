@@ -136,8 +136,11 @@ def _create(data: RequestInput, prepared, channel: str, language: str, code: str
     return request
 
 
+LEGACY_PREFIX = "ADU"  # requests moved from the complaint system keep their complaint's code
+
+
 def find_by_code(text: str) -> InformationRequest | None:
-    code = codes.normalise(text, TRACKING_PREFIX)
+    code = codes.normalise(text, TRACKING_PREFIX) or codes.normalise(text, LEGACY_PREFIX)
     if code is None:
         return None
     return (
