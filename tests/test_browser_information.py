@@ -79,7 +79,8 @@ def test_file_extend_refuse_object_answer(page, live_server, unit_tree, settings
     ppid_context, ppid = sign_in(page.context.browser, live_server.url, "ppid_kanwil")
     ppid.goto(f"/staf/informasi/{info_request.pk}/")
     act(ppid, "extend", {"reason": "Laporan audit masih dihimpun dari tiga bidang."})
-    act(ppid, "decide", {"decision_text": "Permohonan Saudara ditolak.", "consequence_test": "Membuka temuan audit yang masih ditindaklanjuti menghambat penegakan hukum."},
+    test = "Membuka temuan audit yang masih ditindaklanjuti menghambat penegakan hukum."
+    act(ppid, "decide", {"decision_text": "Permohonan Saudara ditolak.", "consequence_test": test},
         check=["refused"], select={"exemption": "a"})  # fmt: skip
     info_request.refresh_from_db()
     assert info_request.status == "refused" and info_request.extended_at is not None
