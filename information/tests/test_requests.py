@@ -93,11 +93,11 @@ def test_the_ppid_extends_once_before_the_due_date(unit_tree, ppid):
     workflow.extend(info_request, by=ppid, reason="Dokumen tersimpan di arsip daerah.")
     info_request.refresh_from_db()
     assert info_request.status == Status.EXTENDED and info_request.due_at > due
-    with pytest.raises(workflow.Refused, match="only one extension"):
+    with pytest.raises(workflow.Refused, match="hanya mengizinkan satu kali perpanjangan"):
         workflow.extend(info_request, by=ppid, reason="Lagi")
     late, _code = file_request(unit_tree["kanwil"])
     InformationRequest.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=1))
-    with pytest.raises(workflow.Refused, match="can no longer be extended"):
+    with pytest.raises(workflow.Refused, match="tidak dapat diperpanjang lagi"):
         workflow.extend(late, by=ppid, reason="Terlambat")
     late.refresh_from_db()
     assert late.extended_at is None and late.status == Status.RECEIVED
