@@ -150,6 +150,8 @@ def run_action(name: str, info_request, user, form) -> None:
 
 
 class ListItemForm(forms.ModelForm):
+    url = forms.URLField(label=_("link"), required=False, assume_scheme="https")
+
     class Meta:
         model = ListItem
         fields = [
