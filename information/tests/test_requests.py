@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from humas import codes
+from humas.models import OutboxEmail
 from information.handling import workflow
 from information.models import InformationRequest, Objection, RequestEvent, Status
 from information.tests.conftest import file_request, request_data
@@ -35,6 +36,8 @@ def test_a_request_is_registered_with_a_number_a_due_date_and_a_code_kept_only_a
     # the code is shown once: reloading the receipt no longer shows it
     assert client.get(response["Location"]).context["code"] is None
     assert len(mail.outbox) == 1 and code in mail.outbox[0].body
+    bare = codes.normalise(code, "INF")
+    assert bare not in str(list(OutboxEmail.objects.values_list("context", flat=True)))  # kept sealed, not in clear
     second = file_request(unit_tree["kanwil"])[0]
     assert second.sequence == 2 and second.number.startswith("002/")
 
