@@ -173,3 +173,17 @@ def test_an_objection_after_thirty_working_days_is_refused_with_the_date_it_clos
     message = str(response.context["objection_form"].non_field_errors())
     assert "30" in message and str(timezone.now().year) in message
     assert not Objection.objects.exists()
+
+
+def test_the_schema_documents_the_information_request_endpoints(client):
+    schema = client.get("/api/schema/").content.decode()
+    assert "/api/v1/information-requests/" in schema and "InformationRequestReceipt" in schema
+
+
+def test_the_admin_shows_requests_without_the_code_hash_or_the_nik(client, superuser, unit_tree):
+    info_request, _code = file_request(unit_tree["kanwil"])
+    client.force_login(superuser)
+    page = client.get(f"/admin/information/informationrequest/{info_request.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert info_request.tracking_digest not in text and info_request.nik not in text
