@@ -60,7 +60,8 @@ def move_complaints(apps, schema_editor):
     RequestEvent = apps.get_model("information", "RequestEvent")
     Sequence = apps.get_model("information", "Sequence")
 
-    moved_ids = set(InformationRequest.objects.exclude(legacy_complaint_id=None).values_list("legacy_complaint_id", flat=True))
+    moved = InformationRequest.objects.exclude(legacy_complaint_id=None)
+    moved_ids = set(moved.values_list("legacy_complaint_id", flat=True))
     pending = (
         Complaint.objects.filter(kind="information_request")
         .exclude(pk__in=moved_ids)
@@ -70,7 +71,8 @@ def move_complaints(apps, schema_editor):
     now = timezone.now()
     for complaint in pending.iterator():
         unit = complaint.unit
-        events = list(ComplaintEvent.objects.filter(complaint=complaint).select_related("to_unit").order_by("created_at", "pk"))
+        history = ComplaintEvent.objects.filter(complaint=complaint).select_related("to_unit")
+        events = list(history.order_by("created_at", "pk"))
         local = dates.to_local(complaint.created_at, unit.time_zone)
         sequence, _ = Sequence.objects.get_or_create(unit=unit, year=local.year)
         sequence.last += 1
@@ -83,7 +85,8 @@ def move_complaints(apps, schema_editor):
             tracking_digest=tracking_digest_of(complaint), channel="legacy", language=complaint.language,
             requester_kind="person",
             name=complaint.reporter_name if named and complaint.reporter_name else "Identitas dirahasiakan",
-            address="", phone=complaint.reporter_phone if named else "", email=complaint.reporter_email if named else "",
+            address="", phone=complaint.reporter_phone if named else "",
+            email=complaint.reporter_email if named else "",
             consent_at=complaint.consent_at,
             information=f"{complaint.title}\n\n{complaint.description}",
             purpose="Tidak disebutkan (dipindahkan dari sistem pengaduan).",
@@ -97,16 +100,26 @@ def move_complaints(apps, schema_editor):
         RequestEvent.objects.bulk_create(
             [
                 RequestEvent(
-                    request=request, kind="received" if index == 0 else "legacy", actor_id=event.actor_id,
-                    by_requester=event.by_reporter, public_message=event.public_message,
-                    internal_note=event.internal_note, status=event.to_status if event.to_status in (
-                        "received", "extended", "granted", "not_held", "not_our_authority") else "",
+                    request=request,
+                    kind="received" if index == 0 else "legacy",
+                    actor_id=event.actor_id,
+                    by_requester=event.by_reporter,
+                    public_message=event.public_message,
+                    internal_note=event.internal_note,
+                    status="received" if index == 0 else "",  # the complaint's statuses are not a request's
                     created_at=event.created_at,
-                )  # fmt: skip
+                )
                 for index, event in enumerate(events)
             ]
-            + [RequestEvent(request=request, kind="moved", status=status, created_at=now,
-                            internal_note=f"Pengaduan #{complaint.pk}")]  # fmt: skip
+            + [
+                RequestEvent(
+                    request=request,
+                    kind="moved",
+                    status=status,
+                    created_at=now,
+                    internal_note=f"Pengaduan #{complaint.pk}",
+                )
+            ]
         )
         if complaint.status in OPEN:
             ComplaintEvent.objects.create(
