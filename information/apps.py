@@ -13,6 +13,7 @@ class InformationConfig(AppConfig):
         for template, builder in notify.BUILDERS.items():
             outbox.register(template, builder)
         slots.register("staff_menu", staff_menu_entry, order=20)
+        slots.register("staff_home", render_home_slot, order=30)
 
     def seed_demo(self, *, stdout, units):
         from information.demo import seed
@@ -28,3 +29,9 @@ def staff_menu_entry(request, **context):
     if not (access.has_any(request.user, "information.view") or access.has_any(request.user, "information.list")):
         return ""
     return render_to_string("information/staff/_menu.html", request=request)
+
+
+def render_home_slot(request, **context):
+    from information.handling.views import render_home
+
+    return render_home(request, **context)

@@ -163,3 +163,23 @@ def item_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("The list item was saved."))
             return redirect("information_staff:list")
     return render(request, "information/staff/item_form.html", {"form": form, "item": item}, status=status)
+
+
+def render_home(request: HttpRequest, **context) -> str:
+    """The "staff_home" slot: the PPID's and the atasan PPID's work at a glance (one query)."""
+    from django.db.models import Count
+    from django.template.loader import render_to_string
+
+    from humas import dates
+
+    if not access.has_any(request.user, "information.view"):
+        return ""
+    now = timezone.now()
+    soon = dates.deadline(now, 2)
+    counts = _visible(request.user).aggregate(
+        open=Count("pk", filter=FILTERS["terbuka"]),
+        overdue=Count("pk", filter=FILTERS["terbuka"] & Q(due_at__lt=now)),
+        due_soon=Count("pk", filter=FILTERS["terbuka"] & Q(due_at__gte=now, due_at__lte=soon)),
+        objections=Count("pk", filter=FILTERS["keberatan"]),
+    )
+    return render_to_string("information/staff/_home.html", {"counts": counts}, request=request)

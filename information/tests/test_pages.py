@@ -93,3 +93,20 @@ def test_the_public_list_per_unit_and_its_maintenance(client, unit_tree, ppid, o
     assert form.context["form"].initial["list_item"] == item.pk
     client.force_login(other_ppid)
     assert client.get(reverse("information_staff:item_edit", args=[item.pk])).status_code == 404
+
+
+def test_the_console_home_counts_the_ppids_open_and_overdue_requests(client, unit_tree, ppid, officer):
+    from datetime import timedelta
+
+    late = file_request(unit_tree["kanwil"])[0]
+    InformationRequest.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(days=1))
+    file_request(unit_tree["kanwil"])
+    file_request(unit_tree["other"])  # another branch: not counted
+    client.force_login(ppid)
+    page = client.get(reverse("humas:staff_home"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "data-information-home" in text
+    assert "<strong data-overdue>1</strong>" in text
+    client.force_login(officer)  # a complaint officer has no information role: no section
+    assert "data-information-home" not in client.get(reverse("humas:staff_home")).content.decode()
