@@ -10,6 +10,7 @@ from humas.errors import Refused
 from humas.uploads import MB
 from information.handling import workflow
 from information.models import DECISIONS, Exemption, InformationClass, ListItem, Status
+from information.public.forms import RequestForm
 
 
 class ExtendForm(forms.Form):
@@ -184,3 +185,15 @@ class ListItemForm(forms.ModelForm):
         else:
             data["exemption"] = ""
         return data
+
+
+class StaffRequestForm(RequestForm):
+    """A request received by letter, in person or by phone, recorded by the PPID of one of their units."""
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units.order_by("name")
+        self.fields["consent"].label = _(
+            "The requester agreed that the office processes their data only to answer this request (Law 27/2022)."
+        )

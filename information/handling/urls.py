@@ -6,6 +6,8 @@ app_name = "information_staff"
 
 urlpatterns = [
     path("staf/informasi/", views.queue_view, name="queue"),
+    path("staf/informasi/baru/", views.intake_view, name="intake"),
+    path("staf/informasi/dicatat/<int:pk>/", views.recorded_view, name="recorded"),
     path("staf/informasi/daftar/", views.list_view, name="list"),
     path("staf/informasi/daftar/baru/", views.item_edit, name="item_new"),
     path("staf/informasi/daftar/<int:pk>/", views.item_edit, name="item_edit"),

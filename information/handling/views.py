@@ -58,7 +58,8 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         request,
         "information/staff/queue.html",
         {"page": page, "rows": rows, "wanted": wanted, "filters": list(FILTERS),
-         "may_list": access.has_any(request.user, "information.list")},
+         "may_list": access.has_any(request.user, "information.list"),
+         "may_record": access.has_any(request.user, "information.handle")},
     )  # fmt: skip
 
 
@@ -183,3 +184,47 @@ def render_home(request: HttpRequest, **context) -> str:
         objections=Count("pk", filter=FILTERS["keberatan"]),
     )
     return render_to_string("information/staff/_home.html", {"counts": counts}, request=request)
+
+
+@staff_required
+def intake_view(request: HttpRequest) -> HttpResponse:
+    """The PPID records a request received by letter, in person or by phone; the requester gets the code."""
+    from django.core.exceptions import ValidationError
+
+    from information.handling.forms import StaffRequestForm
+    from information.models import Channel
+    from information.public import intake
+    from information.public.session import keep_code_for_receipt
+
+    if not access.has_any(request.user, "information.handle"):
+        raise PermissionDenied
+    units = access.units_for(request.user, "information.handle").active()
+    form = StaffRequestForm(request.POST or None, request.FILES or None, units=units)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                info_request, code = intake.submit_request(
+                    data=form.to_input(), document=form.cleaned_data.get("legal_document"), channel=Channel.STAFF,
+                    by=request.user,
+                )  # fmt: skip
+            except ValidationError as exc:
+                form.add_error("legal_document", exc)
+            else:
+                keep_code_for_receipt(request, info_request, code)
+                return redirect("information_staff:recorded", pk=info_request.pk)
+    return render(request, "information/staff/intake.html", {"form": form, "files_lost": bool(request.FILES)},
+                  status=status)  # fmt: skip
+
+
+@staff_required
+def recorded_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from information.public.intake import display_code
+    from information.public.session import take_code_for_receipt
+
+    info_request = access.get_for(request.user, "information.handle", InformationRequest.objects.select_related("unit"),
+                                  pk=pk)  # fmt: skip
+    code = take_code_for_receipt(request, info_request)
+    return render(request, "information/staff/recorded.html",
+                  {"info_request": info_request, "code": display_code(code) if code else None})  # fmt: skip

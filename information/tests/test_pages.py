@@ -110,3 +110,21 @@ def test_the_console_home_counts_the_ppids_open_and_overdue_requests(client, uni
     assert "<strong data-overdue>1</strong>" in text
     client.force_login(officer)  # a complaint officer has no information role: no section
     assert "data-information-home" not in client.get(reverse("humas:staff_home")).content.decode()
+
+
+def test_the_ppid_records_a_letter_and_sees_its_code_once(client, unit_tree, ppid, viewer):
+    from information.tests.conftest import request_data
+
+    client.force_login(ppid)
+    data = {k: v for k, v in request_data(unit="satker-tengah").items() if k not in ("website", "started")}
+    response = client.post(reverse("information_staff:intake"), {**data, "unit": "satker-timur"})
+    assert response.status_code == 400  # not a unit of this PPID
+    response = client.post(reverse("information_staff:intake"), data)
+    assert response.status_code == 302
+    info_request = InformationRequest.objects.get()
+    assert info_request.channel == "staff" and info_request.events.get().actor == ppid
+    receipt = client.get(response["Location"])
+    assert receipt.context["code"].startswith("INF-")
+    assert client.get(response["Location"]).context["code"] is None
+    client.force_login(viewer)
+    assert client.get(reverse("information_staff:intake")).status_code == 403
