@@ -50,8 +50,12 @@ def test_the_report_counts_match_counts_taken_straight_from_the_rows(unit_tree, 
     assert report.total.grounds == {"h": 1, "a": 1}
     assert (report.total.objections, report.total.upheld, report.total.disputes) == (1, 1, 1)
     assert report.rows[0].received == 6 and report.rows[1].received == 1
-    counts = on_time_counts(units, timezone.localdate().replace(month=1, day=1), timezone.localdate())
+    counts_start = timezone.localdate().replace(month=1, day=1)
+    counts = on_time_counts(units, counts_start, timezone.localdate())
     assert counts[unit_tree["kanwil"].pk].answered == 4 and counts[unit_tree["kanwil"].pk].on_time == 4
+    from information.reporting import on_time_counts as selector
+
+    assert selector(units, counts_start, timezone.localdate()) == counts
 
 
 def test_the_staff_pages_render_and_the_report_downloads_as_xlsx(client, ppid, requests_in_every_state):
