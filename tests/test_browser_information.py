@@ -85,8 +85,12 @@ def test_file_extend_refuse_object_answer(page, live_server, unit_tree, settings
     info_request.refresh_from_db()
     assert info_request.status == "refused" and info_request.extended_at is not None
     assert fits(ppid)
+    ppid.screenshot(path=os.path.join(SCREENSHOT_DIR, "information-staff-detail-360.png"), full_page=True)
     ppid.goto(f"/staf/informasi/{info_request.pk}/surat/keputusan/")
     assert "Siti Aminah" in ppid.locator(".letter-sign").inner_text()
+    ppid.emulate_media(media="print")
+    assert ppid.locator(".site-header").is_hidden()  # the notice prints as a letter, without the portal's frame
+    ppid.screenshot(path=os.path.join(SCREENSHOT_DIR, "information-notice-print.png"), full_page=True)
     ppid_context.close()
 
     # the requester, in a fresh browser, opens the request with the code and objects
