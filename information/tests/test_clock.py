@@ -67,3 +67,34 @@ def test_working_days_taken_count_in_the_units_calendar():
     # 24, 28, 29 December (25 is Christmas, 26–27 a weekend)
     assert clock.working_days_taken(start, end, WIB) == 3
     assert clock.working_days_taken(start, start, WIB) == 0
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_every_due_date_is_the_tenth_working_day_of_the_units_calendar():
+    from datetime import timedelta
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from humas import dates
+
+    CollectiveLeaveDay.objects.create(date=datetime(2026, 12, 24).date(), description="Cuti bersama Natal")
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        moment=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 1)),
+        tz=st.sampled_from([WIB, WITA, WIT]),
+    )
+    def check(moment, tz):
+        start = moment.replace(tzinfo=UTC)
+        due = clock.answer_due(start, tz)
+        local_start, local_due = dates.to_local(start, tz).date(), due.date()
+        assert due.tzinfo.key == tz and (due.hour, due.minute) == (23, 59)
+        assert dates.is_working_day(local_due)
+        assert dates.working_days_between(local_start, local_due) == clock.ANSWER_DAYS
+        extended = clock.extended_due(due, tz)
+        assert dates.working_days_between(local_due, extended.date()) == clock.EXTENSION_DAYS
+        assert local_due - local_start < timedelta(days=40)
+
+    check()

@@ -132,3 +132,26 @@ def test_the_ppid_records_a_letter_and_sees_its_code_once(client, unit_tree, ppi
     assert client.get(response["Location"]).context["code"] is None
     client.force_login(viewer)
     assert client.get(reverse("information_staff:intake")).status_code == 403
+
+
+def test_the_public_list_and_statistics_read_a_fixed_number_of_queries(
+    client, unit_tree, ppid, django_assert_max_num_queries
+):
+    for index in range(3):
+        ListItem.objects.create(unit=unit_tree["kanwil"], title=f"Butir {index}", info_class="berkala",
+                                responsible="Sekretariat", form="PDF")  # fmt: skip
+        file_request(unit_tree["kanwil"])
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("information:unit_list", args=["kanwil-tengah"])).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("information:index")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("information:statistics")).status_code == 200
+    for index in range(20):
+        ListItem.objects.create(unit=unit_tree["kanwil"], title=f"Lain {index}", info_class="setiap_saat",
+                                responsible="Sekretariat", form="PDF")  # fmt: skip
+        file_request(unit_tree["satker"])
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("information:unit_list", args=["kanwil-tengah"])).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("information:statistics")).status_code == 200
