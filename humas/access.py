@@ -33,6 +33,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "subscriber.manage": frozenset({Role.ADMIN, Role.EDITOR}),
     "channel.manage": frozenset({Role.ADMIN, Role.EDITOR}),
     "channel.log": frozenset({Role.ADMIN, Role.EDITOR, Role.WRITER}),
+    # information requests under UU 14/2008: the PPID handles them, the atasan PPID decides objections
+    "information.view": frozenset({Role.ADMIN, Role.VIEWER, Role.PPID, Role.ATASAN_PPID}),
+    "information.handle": frozenset({Role.PPID}),
+    "information.objection": frozenset({Role.ATASAN_PPID}),
+    "information.list": frozenset({Role.ADMIN, Role.PPID}),
 }
 
 # For an action that changes something, the action that lets a user see the object at all. A user who
@@ -46,6 +51,9 @@ VISIBILITY: dict[str, str] = {
     "release.publish": "release.view",
     "channel.manage": "unit.view",
     "channel.log": "release.view",
+    "information.handle": "information.view",
+    "information.objection": "information.view",
+    "information.list": "unit.view",
 }
 
 _CACHE_ATTR = "_humas_access_cache"

@@ -57,6 +57,7 @@ def api_root(request: Request) -> Response:
         "categories": "api:category-list",
         "complaints": "api:complaint-submit",
         "channels": "api:channel-list",
+        "information_requests": "api:information-request-submit",
         "schema": "api:schema",
         "docs": "api:docs",
     }
@@ -91,6 +92,7 @@ api_patterns = [
     path("", include("complaints.handling.api")),
     path("", include("channels_social.api")),
     path("", include("releases.api")),
+    path("", include("information.public.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -136,6 +136,8 @@ class Role(models.TextChoices):
     WRITER = "writer", _("Writer (penulis)")
     OFFICER = "officer", _("Complaint officer")
     VIEWER = "viewer", _("Leadership (viewer)")
+    PPID = "ppid", _("Information officer (PPID)")
+    ATASAN_PPID = "atasan_ppid", _("Superior of the PPID (atasan PPID)")
 
 
 class Membership(TimeStampedModel):

@@ -34,6 +34,8 @@ class Policy:
 POLICIES: dict[str, Policy] = {
     "complaint-submit": Policy("COMPLAINT_SUBMIT_LIMIT", 3600),  # reports per address per hour
     "complaint-track": Policy("COMPLAINT_TRACK_LIMIT", 600),  # tracking look-ups per address per 10 minutes
+    "information-submit": Policy("INFORMATION_SUBMIT_LIMIT", 3600),  # information requests per address per hour
+    "information-track": Policy("COMPLAINT_TRACK_LIMIT", 600),  # request look-ups per address per 10 minutes
     "subscribe": Policy("SUBSCRIBE_LIMIT", 3600),  # subscription forms per address per hour
     "release-test-mail": Policy(5, 600),  # test e-mails of a release per staff member per 10 minutes
 }

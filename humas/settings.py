@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "releases",
     "mailing",
     "channels_social",
+    "information",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -329,6 +330,10 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 COMPLAINT_FORM_MIN_SECONDS = env_int("COMPLAINT_FORM_MIN_SECONDS", 3)  # faster than this is a robot
 COMPLAINT_SUBMIT_LIMIT = env_int("COMPLAINT_SUBMIT_LIMIT", 10)  # reports per address per hour
 COMPLAINT_TRACK_LIMIT = env_int("COMPLAINT_TRACK_LIMIT", 30)  # tracking look-ups per address per 10 minutes
+INFORMATION_SUBMIT_LIMIT = env_int("INFORMATION_SUBMIT_LIMIT", 10)  # information requests per address per hour
+# the registration number of an information request: {seq} the unit's yearly sequence, {unit} its short name,
+# {month} the month in Roman numerals, {year}
+INFORMATION_NUMBER_FORMAT = env_str("INFORMATION_NUMBER_FORMAT", "{seq:03d}/PPID-{unit}/{month}/{year}")
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 30)  # the staff dashboard polls this often
 
 # --- i18n, time -----------------------------------------------------------------------------------

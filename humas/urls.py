@@ -60,6 +60,9 @@ urlpatterns = [
         path("", include("complaints.handling.urls")),
         path("", include("complaints.reporting.urls")),
         path("", include("channels_social.urls")),
+        path("", include("information.public.urls")),
+        path("", include("information.handling.urls")),
+        path("", include("information.reporting.urls")),
         prefix_default_language=False,
     ),
 ]

@@ -76,8 +76,12 @@ def normalise_phone(raw: str) -> str:
 
 
 class ComplaintForm(forms.Form):
+    # information requests have their own form and legal clock (the information app, /informasi/permohonan/)
     kind = FixedChoiceField(
-        label=_("What do you want to send?"), choices=Kind.choices, initial=Kind.COMPLAINT, widget=forms.RadioSelect
+        label=_("What do you want to send?"),
+        choices=[(k.value, k.label) for k in Kind if k != Kind.INFORMATION_REQUEST],
+        initial=Kind.COMPLAINT,
+        widget=forms.RadioSelect,
     )
     unit = UnitField(
         label=_("Which unit is it about?"),
@@ -196,6 +200,15 @@ class ComplaintForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.data.get("kind") == Kind.INFORMATION_REQUEST:
+            self.errors.pop("kind", None)
+            self.add_error(
+                "kind",
+                _(
+                    "Requests for public information are filed at /informasi/permohonan/ (answered by the PPID "
+                    "within 10 working days)."
+                ),
+            )
         unit, category = data.get("unit"), data.get("category")
         if unit and category and category.unit_id != unit.pk:
             self.add_error(

@@ -346,3 +346,14 @@ class TestBoard:
             self._verified(unit_tree["kanwil"], title=f"Laporan nomor {i:02d}")
         with django_assert_max_num_queries(6):
             client.get("/pengaduan/publik/")
+
+
+@pytest.mark.django_db
+def test_the_complaint_form_sends_information_requests_to_their_own_form(client, unit_tree):
+    page = client.get("/pengaduan/")
+    assert b'value="information_request"' not in page.content
+    assert b"/informasi/permohonan/" in page.content
+    response = client.post("/pengaduan/", form_data(kind="information_request"))
+    assert response.status_code == 400
+    assert "/informasi/permohonan/" in str(response.context["form"].errors["kind"])
+    assert not Complaint.objects.exists()

@@ -15,13 +15,15 @@ EXPECTED = {
     "admin": {
         "unit.view", "unit.manage", "member.manage", "dashboard.view", "complaint.view", "complaint.handle",
         "complaint.see_anonim_identity", "release.view", "release.write", "release.publish", "subscriber.manage",
-        "channel.manage", "channel.log",
+        "channel.manage", "channel.log", "information.view", "information.list",
     },
     "editor": {"unit.view", "release.view", "release.write", "release.publish", "subscriber.manage",
                "channel.manage", "channel.log"},
     "writer": {"unit.view", "release.view", "release.write", "channel.log"},
     "officer": {"unit.view", "dashboard.view", "complaint.view", "complaint.handle"},
-    "viewer": {"unit.view", "dashboard.view", "complaint.view", "release.view"},
+    "viewer": {"unit.view", "dashboard.view", "complaint.view", "release.view", "information.view"},
+    "ppid": {"unit.view", "information.view", "information.handle", "information.list"},
+    "atasan_ppid": {"unit.view", "information.view", "information.objection"},
 }  # fmt: skip
 ACTIONS = sorted(set().union(*EXPECTED.values()))
 

@@ -38,6 +38,8 @@ STAFF = [
     ("penulis", Role.WRITER, "kanwil-nusa-tengah", "Citra Maharani"),
     ("petugas", Role.OFFICER, "satker-kabupaten-tengah", "Dedi Kurniawan"),
     ("pimpinan", Role.VIEWER, "kanwil-nusa-tengah", "Endang Susilowati"),
+    ("ppid", Role.PPID, "kanwil-nusa-tengah", "Fitri Handayani"),
+    ("atasan", Role.ATASAN_PPID, "kanwil-nusa-tengah", "Gede Suryawan"),
 ]
 
 COLLECTIVE_LEAVE = [
