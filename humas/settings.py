@@ -234,6 +234,12 @@ CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "
 # Sessions live in the database so that a cache outage logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# --- the e-mail outbox (humas.outbox): an SMTP server down for days is waited for ----------------------
+
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 24)  # then the row is failed: mail needing attention
+OUTBOX_BACKOFF_BASE = env_int("OUTBOX_BACKOFF_BASE", 60)  # seconds before the first retry; doubles each time
+OUTBOX_BACKOFF_CAP = env_int("OUTBOX_BACKOFF_CAP", 6 * 3600)  # longest wait (s) between two tries
+
 # --- Celery (read by humas/celery.py with namespace CELERY) -----------------------------------------
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -466,5 +472,6 @@ SUBSCRIBE_CONFIRM_DAYS = env_int("SUBSCRIBE_CONFIRM_DAYS", 7)  # the confirmatio
 SUBSCRIBER_BOUNCE_LIMIT = env_int("SUBSCRIBER_BOUNCE_LIMIT", 3)  # hard bounces before an address is stopped
 DISPATCH_BATCH_SIZE = env_int("DISPATCH_BATCH_SIZE", 100)  # messages per send task, one SMTP connection each
 DISPATCH_RATE_PER_SECOND = env_int("DISPATCH_RATE_PER_SECOND", 0)  # all workers together; 0: no limit
-DISPATCH_MAX_ATTEMPTS = env_int("DISPATCH_MAX_ATTEMPTS", 6)  # transient failures before a delivery fails
+DISPATCH_MAX_ATTEMPTS = env_int("DISPATCH_MAX_ATTEMPTS", 16)  # transient failures before a delivery fails
+DISPATCH_BACKOFF_CAP = env_int("DISPATCH_BACKOFF_CAP", 6 * 3600)  # longest wait (s) between two tries
 DISPATCH_LEASE_SECONDS = env_int("DISPATCH_LEASE_SECONDS", 600)  # a claimed batch not done by then is re-sent
