@@ -14,6 +14,7 @@ from django.views.static import serve
 from . import api, health, views
 
 app_name = "humas"
+handler500 = "humas.failures.server_error"
 
 humas_patterns = [
     path("", views.home, name="home"),
