@@ -240,6 +240,15 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 24)  # then the row is fail
 OUTBOX_BACKOFF_BASE = env_int("OUTBOX_BACKOFF_BASE", 60)  # seconds before the first retry; doubles each time
 OUTBOX_BACKOFF_CAP = env_int("OUTBOX_BACKOFF_CAP", 6 * 3600)  # longest wait (s) between two tries
 
+# --- retention of personal data (humas.retention, UU 27/2022), in days -------------------------------
+
+RETENTION_DAYS_COMPLAINT = env_int("RETENTION_DAYS_COMPLAINT", 730)  # after a complaint is closed
+RETENTION_DAYS_ASPIRATION = env_int("RETENTION_DAYS_ASPIRATION", 730)  # after an aspiration is closed
+RETENTION_DAYS_INFORMATION_REQUEST = env_int("RETENTION_DAYS_INFORMATION_REQUEST", 730)  # after closing
+RETENTION_DAYS_UNCONFIRMED_SUBSCRIBER = env_int("RETENTION_DAYS_UNCONFIRMED_SUBSCRIBER", 30)  # then deleted
+RETENTION_DAYS_UNSUBSCRIBED = env_int("RETENTION_DAYS_UNSUBSCRIBED", 30)  # then only a suppression hash stays
+RETENTION_DAYS_OUTBOX = env_int("RETENTION_DAYS_OUTBOX", 90)  # sent or failed e-mails (they name the recipient)
+
 # --- Celery (read by humas/celery.py with namespace CELERY) -----------------------------------------
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"

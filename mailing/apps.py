@@ -14,10 +14,11 @@ class MailingConfig(AppConfig):
         the ESP's bounce webhook."""
         from anymail.signals import tracking
 
-        from humas import outbox, slots
+        from humas import outbox, retention, slots
         from releases import publishing
 
         from . import bounces, dispatch, sections, subscriptions
+        from . import retention as mailing_retention
 
         slots.register("staff_menu", sections.staff_menu_item, order=25)
         slots.register("newsroom_list", sections.newsroom_invitation)
@@ -32,6 +33,7 @@ class MailingConfig(AppConfig):
             requeue=dispatch.requeue_exhausted,
             admin_url="admin:mailing_delivery_changelist",
         )
+        retention.register("subscribers", mailing_retention.purge)
         publishing.add_hook(publishing.PUBLISHED_HOOKS, "mailing.dispatch.start")
         publishing.add_hook(publishing.WITHDRAWN_HOOKS, "mailing.dispatch.withdrawn")
         tracking.connect(bounces.on_tracking, dispatch_uid="mailing.bounces.on_tracking")
