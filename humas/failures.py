@@ -13,6 +13,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 RETRY_AFTER_SECONDS = 10
 API_PREFIXES = ("/api/", "/open311/")
@@ -39,3 +40,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400 (a body too large, a malformed multipart body…): the API's error shape under /api/."""
+    if request.path.startswith(API_PREFIXES):
+        return JsonResponse({"detail": _("The request could not be read."), "errors": {}}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: an address under /api/ that names nothing answers in the API's error shape."""
+    if request.path.startswith(API_PREFIXES):
+        return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)
+    return defaults.page_not_found(request, exception)
