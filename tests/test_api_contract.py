@@ -1,8 +1,9 @@
 """The API keeps its contract: schemathesis (pinned in requirements-dev.txt) reads /api/schema/ from a live
 gunicorn with production settings and sends generated requests to every public and staff operation (a
-staff token the test makes; a NUL byte in a query, an array as a body, …) with a fixed seed (one worker: concurrent workers meet a CPython 3.11 AST-compiler race). Any server
-error, undocumented status code, content type or response that does not match the published schema fails
-the test, which prints schemathesis' own report."""
+staff token the test makes; a NUL byte in a query, an array as a body, …) with a fixed seed, in one worker
+(concurrent workers meet a CPython 3.11 AST-compiler race). Any server error, undocumented status code,
+content type or response that does not match the published schema fails the test, which prints
+schemathesis' own report."""
 
 from __future__ import annotations
 
