@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import requests
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from tests.servers import ROOT, collect_static, free_port, gunicorn, production_env, stop
@@ -115,6 +116,9 @@ def start_stack(tmp_path: Path, env: dict[str, str], *, worker: bool = True) -> 
     collect_static(env)
     server, port = gunicorn(env, workers=2, log=tmp_path / "gunicorn.log")
     stack = Stack(Portal(f"http://127.0.0.1:{port}", tmp_path / "gunicorn.log"), env, tmp_path)
+    for path in ("/healthz", "/", "/pengaduan/"):  # warm both workers' imports and caches: not part of any test
+        for _worker in range(2):
+            requests.get(stack.portal.base + path, timeout=60)
     if worker:
         stack.celery("worker", "-Q", env["CELERY_TASK_DEFAULT_QUEUE"], "--concurrency", "1", "--without-gossip",
                      "--without-mingle", "--without-heartbeat", name="worker")  # fmt: skip
