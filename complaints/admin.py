@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from complaints.models import Attachment, Category, Complaint, ComplaintEvent
+from complaints import retention
+from complaints.models import OPEN_STATUSES, Attachment, Category, Complaint, ComplaintEvent
 
 
 @admin.register(Category)
@@ -57,6 +60,7 @@ class ComplaintAdmin(admin.ModelAdmin):
     list_select_related = ["unit"]
     date_hierarchy = "created_at"
     inlines = [EventInline, AttachmentInline]
+    actions = ["erase_reporter_data"]
 
     def has_add_permission(self, request):
         return False
@@ -69,3 +73,42 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("unit", "category")
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), ErasureRequested]
+
+    def has_erase_permission(self, request) -> bool:
+        return request.user.has_perm("complaints.change_complaint")
+
+    @admin.action(
+        description=_("Erase the reporter's personal data (asked for by the reporter)"), permissions=["erase"]
+    )
+    def erase_reporter_data(self, request, queryset):
+        """Confirms the reporters' requests: only reports whose reporter asked, and that are no longer open."""
+        asked = queryset.filter(erasure_requested_at__isnull=False).exclude(status__in=OPEN_STATUSES)
+        count = retention.erase(asked.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            ngettext(
+                "The reporter's data of %(count)d report was erased.",
+                "The reporters' data of %(count)d reports was erased.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+
+class ErasureRequested(admin.SimpleListFilter):
+    title = _("erasure asked for")
+    parameter_name = "erasure"
+
+    def lookups(self, request, model_admin):
+        return [("asked", _("asked for, not done yet")), ("done", _("erased"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "asked":
+            return queryset.filter(erasure_requested_at__isnull=False, anonymised_at__isnull=True)
+        if self.value() == "done":
+            return queryset.filter(anonymised_at__isnull=False)
+        return queryset

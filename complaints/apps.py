@@ -7,12 +7,14 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
+        from complaints import retention as complaint_retention
         from complaints.handling import digest
         from complaints.public.intake import receipt_email_context, update_email_context
         from complaints.reporting import trends
         from complaints.reporting import views as reporting_views
-        from humas import outbox, slots
+        from humas import outbox, retention, slots
 
+        retention.register("complaints", complaint_retention.purge)
         outbox.register("emails/complaint_receipt", receipt_email_context)
         outbox.register("emails/complaint_update", update_email_context)
         outbox.register(digest.TEMPLATE, digest.digest_context)

@@ -143,5 +143,14 @@ def seed(*, stdout, units) -> None:
         )
         ComplaintEvent.objects.filter(complaint=complaint).update(created_at=when + timedelta(hours=2))
         created += 1
+    # one reporter asked for their personal data to be erased: the complaint admin's filter "erasure asked for"
+    # lists the report and its action erases it (complaints.retention)
+    asked = (
+        Complaint.objects.filter(unit__in=list(units.values()), status=Status.CLOSED, identity_mode=IdentityMode.NAMED)
+        .order_by("pk")
+        .first()
+    )
+    if asked is not None:
+        Complaint.objects.filter(pk=asked.pk).update(erasure_requested_at=timezone.now())
     summaries.rebuild()  # the reports were back-dated after filing: count them on their new days
     stdout.write(f"Demo complaints: {len(categories)} categories, {created} reports.")

@@ -180,6 +180,9 @@ class Complaint(TimeStampedModel):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     first_response_at = models.DateTimeField(_("first answered at"), null=True, blank=True)
     waiting_since = models.DateTimeField(_("waiting for the reporter since"), null=True, blank=True)
+    # retention (complaints.retention): the reporter asked for their data to be erased; it was
+    erasure_requested_at = models.DateTimeField(_("erasure asked for at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("reporter's data erased at"), null=True, blank=True)
 
     # not a column: the report's share of the summary tables when a service locked it (set by
     # complaints.reporting.summaries.track), so that the service's change can be written to them

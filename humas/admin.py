@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from . import units
+from . import outbox, units
 from .context_processors import forget_site_identity
 from .errors import Refused
 from .models import CollectiveLeaveDay, Membership, OutboxEmail, Unit
@@ -100,9 +101,11 @@ admin.site.site_title = _("Humas admin")
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
-    """What the portal owes people by e-mail and whether it went out. Read-only."""
+    """What the portal owes people by e-mail and whether it went out. Read-only; failed messages (those that
+    exhausted their attempts) can be sent again with the "Send again" action."""
 
-    list_display = ["key", "status", "attempts", "created_at", "sent_at"]
+    list_display = ["key", "status", "attempts", "created_at", "sent_at", "last_error"]
+    actions = ["send_again"]
     list_filter = ["status"]
     search_fields = ["key"]
     readonly_fields = [
@@ -115,3 +118,16 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_requeue_permission(self, request) -> bool:
+        return request.user.has_perm("humas.change_outboxemail")
+
+    @admin.action(description=_("Send again (failed messages only)"), permissions=["requeue"])
+    def send_again(self, request, queryset):
+        count = outbox.requeue_failed(queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            ngettext("%(count)d message will be sent again.", "%(count)d messages will be sent again.", count)
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )

@@ -17,7 +17,7 @@ from .models import Unit
 
 
 class UnitOutput(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     time_zone_abbreviation = serializers.SerializerMethodField()
 
     class Meta:

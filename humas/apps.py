@@ -7,4 +7,13 @@ class HumasConfig(AppConfig):
     verbose_name = _("Humas core")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the cache-invalidation receivers)
+        from . import outbox, retention, signals  # noqa: F401  (signals connects the cache-invalidation receivers)
+
+        retention.register("outbox", retention.purge_outbox)
+        outbox.register_stuck(
+            "outbox",
+            label=_("E-mails to citizens, journalists and staff (receipts, notifications, confirmations)"),
+            count=outbox.failed_count,
+            requeue=outbox.requeue_failed,
+            admin_url="admin:humas_outboxemail_changelist",
+        )

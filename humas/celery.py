@@ -23,6 +23,8 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=0, minute=30),  # 07:30 WIB
     },
     "complaints-auto-close": {"task": "complaints.tasks.auto_close_task", "schedule": crontab(minute=5)},
+    # personal data past its retention term (humas.retention): 03:00 WIB
+    "apply-retention": {"task": "humas.tasks.apply_retention_task", "schedule": crontab(hour=20, minute=0)},
     "clear-expired-sessions": {
         "task": "humas.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=2, minute=15),

@@ -1,4 +1,6 @@
 """/healthz: is the database, the cache and the Celery broker each reachable? 200 when all are, else 503.
+Mail that exhausted its attempts (humas.outbox.needing_attention) is counted under "mail": the portal still
+works, so the answer stays 200 with the status "degraded" until someone requeues it.
 The answer names each check and its time, never a host, a password or a stack trace. Every check is
 bounded by short timeouts, so a silent Redis makes the answer slow by about a second, not more."""
 
@@ -14,6 +16,8 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from . import outbox
 
 
 def check_database() -> str:
@@ -69,4 +73,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
         else:
             results[name] = {"status": status}
         results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
-    return JsonResponse({"status": "ok" if healthy else "down", "checks": results}, status=200 if healthy else 503)
+    status = "ok" if healthy else "down"
+    try:
+        stuck = sum(outbox.needing_attention().values())
+    except Exception as exc:  # the database is down: already a 503 above
+        results["mail"] = {"status": "unknown", "error": type(exc).__name__}
+    else:
+        results["mail"] = {"status": "attention" if stuck else "ok", "needing_attention": stuck}
+        if stuck and healthy:
+            status = "degraded"
+    return JsonResponse({"status": status, "checks": results}, status=200 if healthy else 503)

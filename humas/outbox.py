@@ -3,13 +3,20 @@ seconds by beat, sends every pending message that is due, so a reporter's
 receipt leaves within seconds without the request publishing anything to the broker. When the broker or a
 worker is down the rows simply wait for the next run. In the embedded mode (tasks inline, no beat) a message
 is sent as soon as its transaction commits. `deliver` sends one row at most once: it holds the row's lock
-while sending and skips locked rows, so overlapping runs never send a message twice."""
+while sending and skips locked rows, so overlapping runs never send a message twice.
+
+A failed send is tried again after an exponential back-off capped at OUTBOX_BACKOFF_CAP seconds, so an SMTP
+server down for days is waited for; after OUTBOX_MAX_ATTEMPTS the row is `failed` and counted as mail needing
+attention (`/healthz`, the staff console) until `requeue_failed` (the admin's action, `manage.py
+requeue_mail`) makes it pending again. Other apps' mail (the fan-out's deliveries) joins that count and that
+requeue through `register_stuck`."""
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,9 +27,15 @@ from django.utils import timezone, translation
 
 from .models import OutboxEmail
 
-MAX_ATTEMPTS = 8
 SWEEP_BATCH = 200
 SWEEP_SECONDS = 50  # a run stops taking new rows after this; the next one goes on
+
+
+def backoff(attempts: int, *, base: float, cap: float) -> float:
+    """Seconds to wait after the `attempts`-th failure: base, 2×base, 4×base, … never above `cap`, plus up
+    to a quarter of it at random so that rows failed together do not all come back in the same second."""
+    wait = min(cap, base * 2 ** max(0, attempts - 1))
+    return wait + random.uniform(0, wait / 4)
 
 
 def render_email(template: str, context: dict, *, language: str | None = None) -> tuple[str, str, str]:
@@ -91,11 +104,11 @@ def deliver(message_id: int) -> bool:
             email.send()
         except Exception as exc:  # SMTP refusals and connection errors alike: retry later, bounded
             message.last_error = f"{type(exc).__name__}: {exc}"[:300]
-            if message.attempts >= MAX_ATTEMPTS:
+            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
                 message.status = OutboxEmail.Status.FAILED
             else:
-                backoff = 60 * 2 ** (message.attempts - 1)
-                message.next_attempt_at = timezone.now() + timedelta(seconds=backoff + random.uniform(0, backoff / 4))
+                wait = backoff(message.attempts, base=settings.OUTBOX_BACKOFF_BASE, cap=settings.OUTBOX_BACKOFF_CAP)
+                message.next_attempt_at = timezone.now() + timedelta(seconds=wait)
             message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "updated_at"])
             return False
         message.status = OutboxEmail.Status.SENT
@@ -124,3 +137,57 @@ def sweep(*, now=None) -> int:
             break
         last = batch[-1]
     return sent
+
+
+# --- mail needing attention ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stuck:
+    """A kind of mail that can run out of attempts: how many rows did, and how to make them pending again
+    (each returns a count; requeueing twice sends nothing twice)."""
+
+    label: str
+    count: Callable[[], int]
+    requeue: Callable[[], int]
+    admin_url: str  # the name of the admin's list of these rows, filtered to the failed ones by the view
+
+
+STUCK: dict[str, Stuck] = {}
+
+
+def register_stuck(
+    name: str, *, label: str, count: Callable[[], int], requeue: Callable[[], int], admin_url: str
+) -> None:
+    """Called from an app's AppConfig.ready(): its mail that gave up joins /healthz, the staff console's
+    notice and `manage.py requeue_mail`."""
+    STUCK[name] = Stuck(label=label, count=count, requeue=requeue, admin_url=admin_url)
+
+
+def needing_attention() -> dict[str, int]:
+    """Rows that exhausted their attempts, per kind (kinds with none included)."""
+    return {name: stuck.count() for name, stuck in STUCK.items()}
+
+
+def requeue_everything() -> dict[str, int]:
+    return {name: stuck.requeue() for name, stuck in STUCK.items()}
+
+
+def failed_count() -> int:
+    return OutboxEmail.objects.filter(status=OutboxEmail.Status.FAILED).count()
+
+
+@transaction.atomic
+def requeue_failed(ids: Iterable[int] | None = None) -> int:
+    """Failed messages (all, or those of `ids`) become pending with fresh attempts; the next sweep sends each
+    once (at once in the embedded mode). Rows not failed are left alone. Returns the count requeued."""
+    rows = OutboxEmail.objects.filter(status=OutboxEmail.Status.FAILED)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    requeued = list(rows.select_for_update().values_list("pk", flat=True))
+    OutboxEmail.objects.filter(pk__in=requeued).update(
+        status=OutboxEmail.Status.PENDING, attempts=0, next_attempt_at=None, updated_at=timezone.now()
+    )
+    for message_id in requeued:
+        transaction.on_commit(lambda message_id=message_id: send_now_if_inline(message_id))
+    return len(requeued)

@@ -166,6 +166,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "humas.middleware.ApiLanguageMiddleware",
+    "humas.middleware.ApiQueryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -234,6 +235,21 @@ CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "
 
 # Sessions live in the database so that a cache outage logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- the e-mail outbox (humas.outbox): an SMTP server down for days is waited for ----------------------
+
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 24)  # then the row is failed: mail needing attention
+OUTBOX_BACKOFF_BASE = env_int("OUTBOX_BACKOFF_BASE", 60)  # seconds before the first retry; doubles each time
+OUTBOX_BACKOFF_CAP = env_int("OUTBOX_BACKOFF_CAP", 6 * 3600)  # longest wait (s) between two tries
+
+# --- retention of personal data (humas.retention, UU 27/2022), in days -------------------------------
+
+RETENTION_DAYS_COMPLAINT = env_int("RETENTION_DAYS_COMPLAINT", 730)  # after a complaint is closed
+RETENTION_DAYS_ASPIRATION = env_int("RETENTION_DAYS_ASPIRATION", 730)  # after an aspiration is closed
+RETENTION_DAYS_INFORMATION_REQUEST = env_int("RETENTION_DAYS_INFORMATION_REQUEST", 730)  # after closing
+RETENTION_DAYS_UNCONFIRMED_SUBSCRIBER = env_int("RETENTION_DAYS_UNCONFIRMED_SUBSCRIBER", 30)  # then deleted
+RETENTION_DAYS_UNSUBSCRIBED = env_int("RETENTION_DAYS_UNSUBSCRIBED", 30)  # then only a suppression hash stays
+RETENTION_DAYS_OUTBOX = env_int("RETENTION_DAYS_OUTBOX", 90)  # sent or failed e-mails (they name the recipient)
 
 # --- Celery (read by humas/celery.py with namespace CELERY) -----------------------------------------
 
@@ -427,6 +443,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "humas.api_errors.handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "humas.api_errors.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
@@ -438,6 +459,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "humas.api_errors.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "humas.models.UnitKind",
         "ComplaintKindEnum": "complaints.models.Kind",
@@ -471,5 +496,6 @@ SUBSCRIBE_CONFIRM_DAYS = env_int("SUBSCRIBE_CONFIRM_DAYS", 7)  # the confirmatio
 SUBSCRIBER_BOUNCE_LIMIT = env_int("SUBSCRIBER_BOUNCE_LIMIT", 3)  # hard bounces before an address is stopped
 DISPATCH_BATCH_SIZE = env_int("DISPATCH_BATCH_SIZE", 100)  # messages per send task, one SMTP connection each
 DISPATCH_RATE_PER_SECOND = env_int("DISPATCH_RATE_PER_SECOND", 0)  # all workers together; 0: no limit
-DISPATCH_MAX_ATTEMPTS = env_int("DISPATCH_MAX_ATTEMPTS", 6)  # transient failures before a delivery fails
+DISPATCH_MAX_ATTEMPTS = env_int("DISPATCH_MAX_ATTEMPTS", 16)  # transient failures before a delivery fails
+DISPATCH_BACKOFF_CAP = env_int("DISPATCH_BACKOFF_CAP", 6 * 3600)  # longest wait (s) between two tries
 DISPATCH_LEASE_SECONDS = env_int("DISPATCH_LEASE_SECONDS", 600)  # a claimed batch not done by then is re-sent

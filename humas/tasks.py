@@ -18,3 +18,11 @@ def sweep_outbox_task() -> int:
     from . import outbox
 
     return outbox.sweep()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def apply_retention_task() -> dict[str, int]:
+    """Beat, daily: personal data past its term is anonymised or deleted (humas.retention)."""
+    from . import retention
+
+    return retention.run()

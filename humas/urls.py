@@ -14,6 +14,9 @@ from django.views.static import serve
 from . import api, health, views
 
 app_name = "humas"
+handler400 = "humas.failures.bad_request"
+handler404 = "humas.failures.not_found"
+handler500 = "humas.failures.server_error"
 
 humas_patterns = [
     path("", views.home, name="home"),

@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 
-from . import access, dates, units
+from . import access, dates, outbox, units
 from .context_processors import site_identity
 from .errors import Refused
 from .forms import StaffLoginForm, UnitContactForm
@@ -72,7 +72,23 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     by_unit: dict[Unit, list[str]] = defaultdict(list)
     for membership in held:
         by_unit[membership.unit].append(membership.get_role_display())
-    return render(request, "staff/home.html", {"memberships": dict(by_unit)})
+    return render(
+        request, "staff/home.html", {"memberships": dict(by_unit), "mail_attention": mail_attention(request.user)}
+    )
+
+
+def mail_attention(user) -> list[tuple[str, int, str]]:
+    """(label, count, admin list of the failed rows) of each kind of mail that gave up, for the staff who may
+    send it again (from the admin: the outbox's change permission); nobody else sees a notice they cannot act
+    on."""
+    if not (user.is_staff and user.has_perm("humas.change_outboxemail")):
+        return []
+    counts = outbox.needing_attention()
+    return [
+        (str(stuck.label), count, reverse(stuck.admin_url) + "?status__exact=failed")
+        for stuck, count in ((outbox.STUCK[name], count) for name, count in counts.items())
+        if count
+    ]
 
 
 @staff_required

@@ -3,9 +3,12 @@ are shown read-only (their state changes go through mailing.subscriptions, which
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import MediaPartner, Subscriber, SubscriberEvent
+from . import dispatch
+from .models import Delivery, MediaPartner, Subscriber, SubscriberEvent
 
 
 @admin.register(MediaPartner)
@@ -49,3 +52,28 @@ class SubscriberEventAdmin(ReadOnly, admin.ModelAdmin):
     search_fields = ["subscriber__email", "subscriber__name"]
     list_select_related = ["subscriber", "by"]
     date_hierarchy = "at"
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnly, admin.ModelAdmin):
+    """The fan-out's rows, read-only: what went to whom and why not. Rows that ran out of attempts can be sent
+    again with the "Send again" action (bounced addresses and withdrawn releases are left alone)."""
+
+    list_display = ["dispatch", "subscriber", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status"]
+    search_fields = ["subscriber__email", "dispatch__release__title"]
+    list_select_related = ["dispatch__release", "subscriber"]
+    actions = ["send_again"]
+
+    def has_requeue_permission(self, request) -> bool:
+        return request.user.has_perm("mailing.change_delivery")
+
+    @admin.action(description=_("Send again (failed messages only)"), permissions=["requeue"])
+    def send_again(self, request, queryset):
+        count = dispatch.requeue_exhausted(list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext("%(count)d message will be sent again.", "%(count)d messages will be sent again.", count)
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )

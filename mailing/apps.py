@@ -14,10 +14,11 @@ class MailingConfig(AppConfig):
         the ESP's bounce webhook."""
         from anymail.signals import tracking
 
-        from humas import outbox, slots
+        from humas import outbox, retention, slots
         from releases import publishing
 
-        from . import bounces, sections, subscriptions
+        from . import bounces, dispatch, sections, subscriptions
+        from . import retention as mailing_retention
 
         slots.register("staff_menu", sections.staff_menu_item, order=25)
         slots.register("newsroom_list", sections.newsroom_invitation)
@@ -25,6 +26,14 @@ class MailingConfig(AppConfig):
         slots.register("staff_release_forms", sections.test_mail_form)
         slots.register("staff_release_reach", sections.emailed_count)
         outbox.register(subscriptions.CONFIRM_TEMPLATE, subscriptions.confirm_email_context)
+        outbox.register_stuck(
+            "deliveries",
+            label=_("Press releases to media partners"),
+            count=dispatch.exhausted_count,
+            requeue=dispatch.requeue_exhausted,
+            admin_url="admin:mailing_delivery_changelist",
+        )
+        retention.register("subscribers", mailing_retention.purge)
         publishing.add_hook(publishing.PUBLISHED_HOOKS, "mailing.dispatch.start")
         publishing.add_hook(publishing.WITHDRAWN_HOOKS, "mailing.dispatch.withdrawn")
         tracking.connect(bounces.on_tracking, dispatch_uid="mailing.bounces.on_tracking")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import math
-import random
 import smtplib
 import time
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from humas import access, ratelimit
+from humas import access, outbox, ratelimit
 from humas.errors import Refused
 from humas.models import Unit
 from humas.outages import outage
@@ -45,8 +44,7 @@ from .models import Delivery, DeliveryStatus, Dispatch, DispatchState, Subscribe
 log = logging.getLogger(__name__)
 
 COORDINATOR_CHUNK = 2000  # delivery rows inserted per statement
-BACKOFF_BASE = 30  # seconds before the first retry of a transient failure; doubles each time
-BACKOFF_MAX = 3600
+BACKOFF_BASE = 30  # seconds before the first retry of a transient failure; doubles up to DISPATCH_BACKOFF_CAP
 OPEN = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 STOP_CHECK_SECONDS = 1.0  # how often a batch still sending looks whether its release was withdrawn
 
@@ -210,8 +208,7 @@ def _classify(exc: Exception) -> tuple[str, str]:
 
 
 def _backoff(attempts: int) -> float:
-    base = min(BACKOFF_MAX, BACKOFF_BASE * 2 ** max(0, attempts - 1))
-    return base + random.uniform(0, base / 2)
+    return outbox.backoff(attempts, base=BACKOFF_BASE, cap=settings.DISPATCH_BACKOFF_CAP)
 
 
 def _stopped(dispatch_id: int) -> bool:
@@ -462,6 +459,42 @@ def resend_failed(dispatch: Dispatch) -> int:
         batches = math.ceil(count / settings.DISPATCH_BATCH_SIZE)
         transaction.on_commit(lambda: _enqueue_sends(dispatch.pk, batches))
     return count
+
+
+def exhausted():
+    """Deliveries that ran out of attempts (not bounced: a bounce fails on its own attempt count) of releases
+    still published, to subscribers still confirmed: the mail needing attention."""
+    return Delivery.objects.filter(
+        status=DeliveryStatus.FAILED,
+        attempts__gte=settings.DISPATCH_MAX_ATTEMPTS,
+        subscriber__status=SubscriberStatus.CONFIRMED,
+        dispatch__release__status=Status.PUBLISHED,
+    )
+
+
+def exhausted_count() -> int:
+    return exhausted().count()
+
+
+def requeue_exhausted(delivery_ids: list[int] | None = None) -> int:
+    """The exhausted deliveries (all, or those of `delivery_ids`) become pending with fresh attempts and
+    their dispatches send again; a second call finds none. Returns the count requeued."""
+    with transaction.atomic():
+        rows = exhausted()
+        if delivery_ids is not None:
+            rows = rows.filter(pk__in=delivery_ids)
+        picked = list(rows.select_for_update(of=("self",)).values_list("pk", "dispatch_id"))
+        Delivery.objects.filter(pk__in=[pk for pk, _ in picked]).update(
+            status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=None, last_error=""
+        )
+        per_dispatch: dict[int, int] = {}
+        for _pk, dispatch_id in picked:
+            per_dispatch[dispatch_id] = per_dispatch.get(dispatch_id, 0) + 1
+        Dispatch.objects.filter(pk__in=list(per_dispatch)).update(state=DispatchState.SENDING, finished_at=None)
+        for dispatch_id, count in per_dispatch.items():
+            batches = math.ceil(count / settings.DISPATCH_BATCH_SIZE)
+            transaction.on_commit(lambda d=dispatch_id, b=batches: _enqueue_sends(d, b))
+    return len(picked)
 
 
 def progress(dispatch: Dispatch) -> dict[str, Any]:

@@ -194,3 +194,20 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispatch_id}/{self.subscriber_id}"
+
+
+class Suppression(models.Model):
+    """An address that left the list (unsubscribed, bounced, marked as spam) and must never be mailed again,
+    kept only as a keyed hash once its subscriber row is gone (mailing.retention): enough to refuse it in an
+    import, not to read it back."""
+
+    digest = models.CharField(_("address hash"), max_length=64, unique=True)
+    reason = models.CharField(_("reason"), max_length=12, choices=SubscriberStatus.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+
+    def __str__(self) -> str:
+        return self.digest[:12]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from humas.errors import Refused
 
-from . import subscriptions
+from . import retention, subscriptions
 from .models import EventKind, Subscriber, SubscriberStatus
 
 COLUMNS = ["name", "email", "phone", "outlet", "language"]
@@ -78,6 +78,9 @@ def import_contacts(*, data: bytes, filename: str, prior_consent: bool, by) -> I
             continue
         if email.lower() in existing or email.lower() in seen:
             report.problems.append((number, _("This address is on the list already; it was left as it is.")))
+            continue
+        if retention.is_suppressed(email):
+            report.problems.append((number, _("This address left the list earlier and is never added again.")))
             continue
         language = row.get("language", "id").lower()[:2]
         subscriber = Subscriber.objects.create(

@@ -56,7 +56,7 @@ class PhotoOutput(serializers.ModelSerializer):
 
 class ReleaseSummaryOutput(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -89,6 +89,11 @@ class ReleaseOutput(ReleaseSummaryOutput):
 
     def get_contact(self, release) -> dict[str, str]:
         return {"name": release.contact_name, "phone": release.contact_phone, "email": release.contact_email}
+
+
+class StaffReleaseListItem(ReleaseSummaryOutput):
+    class Meta(ReleaseSummaryOutput.Meta):
+        fields = [*ReleaseSummaryOutput.Meta.fields, "id", "status", "publish_at"]
 
 
 class StaffReleaseOutput(ReleaseOutput):
@@ -210,19 +215,20 @@ class StaffReleaseList(APIView):
     """Releases of the user's units (any status); POST creates a draft."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = generics.GenericAPIView.pagination_class  # read by the schema: the list is paginated
 
-    @extend_schema(responses=StaffReleaseOutput(many=True))
+    @extend_schema(
+        responses=StaffReleaseListItem(many=True),
+        parameters=[OpenApiParameter("status", str, enum=Status.values), OpenApiParameter("page", int)],
+    )
     def get(self, request: Request) -> Response:
         queryset = access.scope(request.user, "release.view", Release.objects.select_related("unit", "category"))
         wanted = request.query_params.get("status")
         if wanted in Status.values:
             queryset = queryset.filter(status=wanted)
-        paginator = generics.GenericAPIView.pagination_class()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset.order_by("-updated_at", "-pk").prefetch_related("tags"), request)
-        data = [
-            {**ReleaseSummaryOutput(r).data, "id": r.pk, "status": r.status, "publish_at": r.publish_at} for r in page
-        ]
-        return paginator.get_paginated_response(data)
+        return paginator.get_paginated_response(StaffReleaseListItem(page, many=True).data)
 
     @extend_schema(request=ReleaseInput, responses={201: StaffReleaseOutput})
     def post(self, request: Request) -> Response:

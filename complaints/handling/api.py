@@ -46,7 +46,7 @@ class EventStaffOutput(serializers.Serializer):
     internal_note = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
-    to_unit = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    to_unit = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     at = serializers.DateTimeField(source="created_at")
 
     def get_actor(self, event) -> str | None:
@@ -56,8 +56,8 @@ class EventStaffOutput(serializers.Serializer):
 class ComplaintStaffOutput(serializers.ModelSerializer):
     tracking_code = serializers.CharField(source="display_code")
     unit = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    category = serializers.CharField(source="category.name", default=None)
-    assigned_to = serializers.CharField(source="assigned_to.username", default=None)
+    category = serializers.CharField(source="category.name", default=None, allow_null=True)
+    assigned_to = serializers.CharField(source="assigned_to.username", default=None, allow_null=True)
     due = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     reporter = serializers.SerializerMethodField()
@@ -101,6 +101,8 @@ class StaffQueue(StaffAPIView):
     """The queue, with the console's filters as query parameters (q, status, unit, category, kind, channel,
     deadline=overdue|soon, mine=true, since, until, sort)."""
 
+    pagination_class = QueuePagination  # read by the schema: the list is paginated
+
     @extend_schema(responses={200: ComplaintStaffOutput(many=True)})
     def get(self, request):
         if not access.has_any(request.user, "complaint.view"):
@@ -108,7 +110,7 @@ class StaffQueue(StaffAPIView):
         form, reports = queue.filtered(request.user, request.query_params)
         if form.is_bound and form.errors:
             raise serializers.ValidationError(form_errors(form))
-        paginator = QueuePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(reports, request, view=self)
         return paginator.get_paginated_response(
             ComplaintStaffOutput(page, many=True, context={"request": request}).data

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,7 +22,7 @@ from complaints.public import intake
 from complaints.public.forms import ApiComplaintForm
 from complaints.public.tracking import public_attachments, public_events
 from humas import dates, ratelimit
-from humas.api_errors import valid
+from humas.api_errors import JSONObjectParser, valid
 from humas.api_views import PublicUnitList
 from humas.errors import Refused
 from humas.security import client_ip
@@ -72,7 +72,7 @@ class EventOutput(serializers.Serializer):
 class TrackingOutput(serializers.ModelSerializer):
     tracking_code = serializers.CharField(source="display_code")
     unit = serializers.CharField(source="unit.name")
-    category = serializers.CharField(source="category.name", default=None)
+    category = serializers.CharField(source="category.name", default=None, allow_null=True)
     status_label = serializers.CharField(source="get_status_display")
     received = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
@@ -111,7 +111,7 @@ class ComplaintSubmit(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, JSONObjectParser]
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: SubmitOutput})
     def post(self, request):

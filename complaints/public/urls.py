@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints.public import views
+from complaints.public import privacy, views
 
 app_name = "complaints"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("pengaduan/lacak/<int:pk>/tambah/", views.add_information, name="add_information"),
     path("pengaduan/lacak/<int:pk>/nilai/", views.rate, name="rate"),
     path("pengaduan/lacak/<int:pk>/keberatan/", views.object_to_resolution, name="object"),
+    path("pengaduan/lacak/<int:pk>/data-saya/", privacy.my_data, name="my_data"),
+    path("pengaduan/lacak/<int:pk>/hapus-data/", privacy.ask_erasure, name="ask_erasure"),
     path("pengaduan/lampiran/<int:pk>/", views.attachment, name="attachment"),
     path("pengaduan/lampiran/<int:pk>/kecil/", views.attachment, {"variant": "thumbnail"}, name="thumbnail"),
     path("pengaduan/publik/", views.board, name="board"),

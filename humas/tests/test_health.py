@@ -16,6 +16,7 @@ def test_healthz_reports_each_dependency(client, settings):
         "database": "ok",
         "cache": "ok",
         "broker": "ok",
+        "mail": "ok",
     }
 
 
