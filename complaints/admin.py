@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from complaints.models import Attachment, Category, Complaint, ComplaintEvent
+from complaints.public import intake
 
 
 @admin.register(Category)
@@ -51,9 +52,9 @@ class AttachmentInline(ReadOnlyInline):
 class ComplaintAdmin(admin.ModelAdmin):
     """Read-only: reports change only through the workflow's service functions (the staff console)."""
 
-    list_display = ["display_code", "title", "kind", "unit", "status", "channel", "created_at"]
+    list_display = ["display_reference", "title", "kind", "unit", "status", "channel", "created_at"]
     list_filter = ["status", "kind", "channel", "visibility", "identity_mode"]
-    search_fields = ["title", "tracking_code"]
+    search_fields = ["title"]
     list_select_related = ["unit"]
     date_hierarchy = "created_at"
     inlines = [EventInline, AttachmentInline]
@@ -66,6 +67,13 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_search_results(self, request, queryset, search_term):
+        """The title's words, or a reference as staff see it ('#2026-000123')."""
+        by_reference = queryset.filter(pk__in=intake.by_reference(search_term).values("pk"))
+        if by_reference.exists():
+            return by_reference, False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("unit", "category")

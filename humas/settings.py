@@ -233,6 +233,9 @@ CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "
 
 # Sessions live in the database so that a cache outage logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A reporter's tracking session (humas.reporter_sessions) ends when the browser closes, and a report drops out
+# of it after this many minutes without a visit.
+REPORTER_SESSION_IDLE_MINUTES = env_int("REPORTER_SESSION_IDLE_MINUTES", 30)
 
 # --- Celery (read by humas/celery.py with namespace CELERY) -----------------------------------------
 

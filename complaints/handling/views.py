@@ -89,7 +89,7 @@ def _bulk_assign(request: HttpRequest) -> HttpResponse:
             workflow.assign(report, by=request.user, officer=officer)
             done += 1
         except Refused as exc:
-            refused.append(f"{report.display_code}: {exc.message}")
+            refused.append(f"{report.display_reference}: {exc.message}")
     if done:
         messages.success(request, _("%(n)d report(s) assigned.") % {"n": done})
     for line in refused:
@@ -185,10 +185,12 @@ def intake_view(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error("attachments", exc)
             else:
+                # the one time staff see a code: the reporter on the phone or at the desk has no other way to
+                # receive it (a reporter with an e-mail address also gets the receipt)
                 messages.success(
                     request,
                     _("Report recorded. Give the reporter the tracking code %(code)s.")
-                    % {"code": complaint.display_code},
+                    % {"code": complaint.issued_code},
                 )
                 if access.can(request.user, "complaint.view", complaint):
                     return redirect("complaints_staff:detail", pk=complaint.pk)

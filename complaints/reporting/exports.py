@@ -97,7 +97,7 @@ def queue_xlsx(request, reports) -> HttpResponse:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Reports"))
     headers = [
-        _("Tracking code"), _("Received"), _("Kind"), _("Unit"), _("Category"), _("Channel"), _("Title"),
+        _("Reference"), _("Received"), _("Kind"), _("Unit"), _("Category"), _("Channel"), _("Title"),
         _("Status"), _("Deadline"), _("Overdue"), _("Assigned to"), _("Reporter"), _("E-mail"), _("Phone"),
     ]  # fmt: skip
     bold = Font(bold=True)
@@ -114,7 +114,7 @@ def queue_xlsx(request, reports) -> HttpResponse:
         tz = report.unit.time_zone
         sheet.append(
             [
-                report.display_code,
+                report.display_reference,
                 dates.to_local(report.created_at, tz).replace(tzinfo=None),
                 report.get_kind_display(),
                 report.unit.name,

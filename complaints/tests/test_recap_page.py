@@ -268,7 +268,7 @@ def _bulk(unit, n: int, start: int) -> None:
     statuses = list(Status)
     Complaint.objects.bulk_create(
         Complaint(
-            tracking_code=f"{start + i:012d}", unit=unit, kind=list(Kind)[i % 3], status=statuses[i % len(statuses)],
+            tracking_digest=f"{start + i:064d}", unit=unit, kind=list(Kind)[i % 3], status=statuses[i % len(statuses)],
             title="t", description="d", identity_mode="anonymous",
         )
         for i in range(n)
