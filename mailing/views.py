@@ -4,8 +4,6 @@ mailing.dispatch."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from humas import access, ratelimit
+from humas import access, ratelimit, spreadsheets
 from humas.errors import Refused
 from humas.security import client_ip
 from humas.views import staff_required
@@ -226,7 +224,7 @@ def subscriber_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def subscriber_export(request: HttpRequest) -> StreamingHttpResponse:
     _may_manage(request)
-    writer = csv.writer(Echo())
+    writer = spreadsheets.csv_writer(Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in subscriber_import.export_rows()), content_type="text/csv; charset=utf-8"
     )

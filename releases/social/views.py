@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from humas import access
 from humas.errors import Refused
 from humas.models import Unit
-from humas.spreadsheets import safe_cell
+from humas.spreadsheets import safe_row
 from humas.views import staff_required
 
 from ..console import _refused, _release_for
@@ -111,13 +111,13 @@ def _xlsx(report: reach.MonthlyReport) -> HttpResponse:
         cell.font = bold
     for release, views in report.top:
         published = release.published_at.date() if release.published_at else None
-        sheet.append([safe_cell(release.title), release.unit.name if release.unit_id else "", published, views])
+        sheet.append(safe_row([release.title, release.unit.name if release.unit_id else "", published, views]))
     channels = book.create_sheet("Per kanal")
     channels.append(["Sumber", "Dibaca"])
     for cell in channels[1]:
         cell.font = bold
     for _source, label, views in report.by_source:
-        channels.append([str(label), views])
+        channels.append(safe_row([str(label), views]))
     channels.append(["Jumlah", report.total])
     out = io.BytesIO()
     book.save(out)
