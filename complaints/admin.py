@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from complaints.handling import queue
 from complaints.models import Attachment, Category, Complaint, ComplaintEvent
 from complaints.public import intake
+from humas import access
 
 
 @admin.register(Category)
@@ -48,6 +50,9 @@ class AttachmentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+IDENTITY_FIELDS = ["reporter_name", "reporter_email", "reporter_phone"]
+
+
 @admin.register(Complaint)
 class ComplaintAdmin(admin.ModelAdmin):
     """Read-only: reports change only through the workflow's service functions (the staff console)."""
@@ -76,4 +81,13 @@ class ComplaintAdmin(admin.ModelAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit", "category")
+        """Only the reports of the user's units, as in the console (another unit's report: 404)."""
+        queryset = super().get_queryset(request).select_related("unit", "category")
+        return access.scope(request.user, "complaint.view", queryset)
+
+    def get_exclude(self, request, obj=None):
+        """The reporter's name, e-mail and phone only where the console would show them (never an `anonim`
+        reporter's to the handling unit)."""
+        if obj is not None and queue.shows_identity(request.user, obj):
+            return super().get_exclude(request, obj)
+        return [*(super().get_exclude(request, obj) or []), *IDENTITY_FIELDS]

@@ -4,6 +4,7 @@ made from the filing year and the id, no column). The clear codes are dropped by
 migration (in its own transaction: PostgreSQL alters no table with pending trigger events)."""
 
 from django.db import migrations, models
+from django.db.migrations.exceptions import IrreversibleError
 
 from humas import codes
 
@@ -23,6 +24,12 @@ def hash_codes(apps, schema_editor):
         last = batch[-1].pk
 
 
+def refuse_with_reports(apps, schema_editor):
+    """Going back works on a database without reports only: a hash gives no code back."""
+    if apps.get_model("complaints", "Complaint").objects.exists():
+        raise IrreversibleError("the clear tracking codes cannot be recovered from their hashes")
+
+
 class Migration(migrations.Migration):
     dependencies = [("complaints", "0006_summaries")]
 
@@ -32,5 +39,5 @@ class Migration(migrations.Migration):
             name="tracking_digest",
             field=models.CharField(editable=False, max_length=64, null=True, verbose_name="tracking code (keyed hash)"),
         ),
-        migrations.RunPython(hash_codes, elidable=False),
+        migrations.RunPython(hash_codes, refuse_with_reports, elidable=False),
     ]

@@ -1,4 +1,4 @@
-"""The clear tracking codes go; only their keyed hashes stay (see 0007). Not reversible: a hash gives no code."""
+"""The clear tracking codes go; only their keyed hashes stay (see 0007). Reversible only without reports (see 0007)."""
 
 from django.db import migrations, models
 

@@ -31,7 +31,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @staff_required
 @require_POST
 def log_post(request: HttpRequest, pk: int) -> HttpResponse:
-    release = _release_for(request, pk)
+    release = _release_for(request, pk, "channel.log")  # a viewer sees the release (403), another unit's: 404
     form = PostForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
