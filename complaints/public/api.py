@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from complaints.models import Attachment, Category, Channel, Complaint
 from complaints.public import intake
 from complaints.public.forms import ApiComplaintForm
 from complaints.public.tracking import public_attachments, public_events
+from complaints.public.views import attachment_response
 from humas import dates, ratelimit
 from humas.api_errors import valid
 from humas.api_views import PublicUnitList
@@ -181,14 +182,7 @@ class ComplaintAttachment(APIView):
         item = get_object_or_404(Attachment, pk=pk, complaint=found)
         if item not in public_attachments(found).get(item.event_id, []):
             raise Http404
-        response = FileResponse(
-            item.file.open("rb"),
-            content_type=item.content_type,
-            as_attachment=item.kind == "pdf",
-            filename=item.original_name,
-        )
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return attachment_response(item, item.file)
 
 
 urlpatterns = [

@@ -227,13 +227,20 @@ def attachment(request: HttpRequest, pk: int, variant: str = "file") -> FileResp
     elif not access.can(request.user, "complaint.view", complaint):
         raise Http404
     stored = item.thumbnail if variant == "thumbnail" and item.thumbnail else item.file
+    return attachment_response(item, stored, thumbnail=stored is item.thumbnail)
+
+
+def attachment_response(item: Attachment, stored, *, thumbnail: bool = False) -> FileResponse:
+    """A complaint's file as the browser gets it (page and API alike): a PDF always as a download, every file
+    in a CSP sandbox (no script, no same-origin rights even if a viewer renders it) and never stored by a
+    browser or proxy cache (it is personal data behind a permission check)."""
     response = FileResponse(
         stored.open("rb"),
-        content_type="image/webp" if stored is item.thumbnail else item.content_type,
-        as_attachment=item.kind == "pdf" and variant == "file",
+        content_type="image/webp" if thumbnail else item.content_type,
+        as_attachment=item.kind == "pdf" and not thumbnail,
         filename=item.original_name,
     )
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
 

@@ -44,6 +44,11 @@ def snapshot() -> tuple:
     )
 
 
+@pytest.fixture(autouse=True)
+def _no_form_delay(settings):
+    settings.COMPLAINT_FORM_MIN_SECONDS = 0
+
+
 @pytest.fixture
 def report(unit_tree):
     return file_report(unit_tree["kanwil"])
