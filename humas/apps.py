@@ -7,4 +7,6 @@ class HumasConfig(AppConfig):
     verbose_name = _("Humas core")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the cache-invalidation receivers)
+        from . import outbox, passwords, signals  # noqa: F401  (signals connects the cache-invalidation receivers)
+
+        outbox.register(passwords.TEMPLATE, passwords.reset_email_context)

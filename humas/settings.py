@@ -165,6 +165,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "humas.middleware.ApiLanguageMiddleware",
+    "humas.security.RequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -319,11 +320,13 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Failed staff logins: 5 per account and, separately, 5 per IP address lock that key for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# the (account, address) pair, and an address guessing across accounts; never an account alone, so nobody can
+# lock a known account out from elsewhere. IPv6 addresses count by their /64 (humas.security.lockout_address)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "humas.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "humas.security.lockout_address"
 # How many reverse proxies in front of the portal append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
@@ -332,6 +335,14 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 COMPLAINT_FORM_MIN_SECONDS = env_int("COMPLAINT_FORM_MIN_SECONDS", 3)  # faster than this is a robot
 COMPLAINT_SUBMIT_LIMIT = env_int("COMPLAINT_SUBMIT_LIMIT", 10)  # reports per address per hour
 COMPLAINT_TRACK_LIMIT = env_int("COMPLAINT_TRACK_LIMIT", 30)  # tracking look-ups per address per 10 minutes
+# e-mails a stranger can have sent to one address (receipt, subscription confirmation, password reset): at most
+# one per 10 minutes and this many per day
+MAIL_RECIPIENT_DAILY_LIMIT = env_int("MAIL_RECIPIENT_DAILY_LIMIT", 5)
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)  # password-reset forms per client address per hour
+PASSWORD_RESET_MIN_SECONDS = 0.4  # every reset request answers after this long, known address or not
+# the largest request body accepted at all (checked from Content-Length before anything reads the body): five
+# 10 MB attachments and the form around them
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", 55) * 1024 * 1024
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 30)  # the staff dashboard polls this often
 
 # --- i18n, time -----------------------------------------------------------------------------------

@@ -53,7 +53,12 @@ def subscribe_sent(request: HttpRequest) -> HttpResponse:
 
 
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET (the link in the e-mail) shows a page with a button: mail scanners and link previews follow links and
+    must not subscribe anyone. POST (the button) confirms."""
     try:
+        if request.method != "POST":
+            subscriber = subscriptions.subscriber_for_confirm(token)
+            return render(request, "mailing/confirm.html", {"subscriber": subscriber, "token": token})
         subscriber = subscriptions.confirm(token=token, ip=client_ip(request))
     except Refused as exc:
         return render(request, "mailing/problem.html", {"problem": str(exc)}, status=400)

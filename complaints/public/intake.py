@@ -34,7 +34,7 @@ from complaints.models import (
     private_storage,
 )
 from complaints.reporting import summaries
-from humas import codes, dates, outbox
+from humas import codes, dates, outbox, ratelimit
 from humas.errors import Refused
 from humas.models import Unit
 from humas.uploads import MB, clean_image, clean_pdf, safe_display_name, sniff
@@ -274,7 +274,9 @@ def _create(
         complaint=complaint, kind=EventKind.SUBMITTED, by_reporter=by is None, actor=by, to_status=Status.NEW
     )
     summaries.record_new(complaint)
-    if complaint.reporter_email:
+    # a stranger may file reports in someone else's name: at most one receipt per address per 10 minutes and
+    # a few a day (humas.ratelimit); the receipt page shows the code all the same. Staff intake is not limited.
+    if complaint.reporter_email and (by is not None or ratelimit.allow_mail_to(complaint.reporter_email)):
         send_receipt(complaint)
     store_attachments(complaint, event, prepared, stored)
     return complaint

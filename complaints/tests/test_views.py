@@ -158,14 +158,16 @@ class TestFiling:
         assert missing.context["form"]["started"].value()  # a fresh stamp to send again
         assert Complaint.objects.count() == 0
 
-    def test_the_rate_limit_answers_429_and_keeps_the_form(self, client, unit_tree, settings):
+    def test_the_rate_limit_answers_429_without_reading_the_body(self, client, unit_tree, settings):
         settings.COMPLAINT_SUBMIT_LIMIT = 2
         assert file_one(client).status_code == 302
         assert file_one(client).status_code == 302
         third = file_one(client)
         assert third.status_code == 429
         html = third.content.decode()
-        assert "Terlalu banyak laporan" in html and "Jl. Pejanggik, Mataram" in html
+        # refused before the body is read (humas.security.RequestLimitsMiddleware): the page says how to get
+        # back to what was typed (the browser's Back button keeps it)
+        assert "Terlalu banyak permintaan" in html and "Kembali" in html and "Jl. Pejanggik" not in html
         assert Complaint.objects.count() == 2
         # another address is not affected
         assert client.post("/pengaduan/", form_data(), REMOTE_ADDR="10.1.2.3").status_code == 302
