@@ -50,12 +50,17 @@ class RequestLimitsMiddleware:
     """Before anything reads a request's body (the CSRF check, a form, a parser): a body larger than
     MAX_REQUEST_BYTES by its Content-Length answers 413, and a POST to a throttled route from a client that
     already used up its limit answers 429, so a flood of large uploads is neither stored in temporary files
-    nor parsed. The view still counts and checks the attempt itself."""
+    nor parsed. The view still counts and checks the attempt itself. A query string carrying a NUL byte
+    answers 400."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            # a NUL byte in a query parameter is never meant (PostgreSQL refuses it in any text): say so once
+            # here rather than 500 wherever a parameter meets a query
+            return self.answer(request, 400, _("The request is malformed."))
         if request.method in ("POST", "PUT", "PATCH"):
             refused = self.refusal(request)
             if refused is not None:
