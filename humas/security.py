@@ -48,7 +48,8 @@ THROTTLED_POSTS = {
 
 class RequestLimitsMiddleware:
     """Before anything reads a request's body (the CSRF check, a form, a parser): a body larger than
-    MAX_REQUEST_BYTES by its Content-Length answers 413, and a POST to a throttled route from a client that
+    MAX_REQUEST_BYTES (a multipart upload) or DATA_UPLOAD_MAX_MEMORY_SIZE (anything else) by its Content-Length
+    answers 413, and a POST to a throttled route from a client that
     already used up its limit answers 429, so a flood of large uploads is neither stored in temporary files
     nor parsed. The view still counts and checks the attempt itself. A query string carrying a NUL byte
     answers 400."""
@@ -74,8 +75,12 @@ class RequestLimitsMiddleware:
             length = -1
         if length < 0:
             return self.answer(request, 400, _("The request is malformed."))
-        if length > settings.MAX_REQUEST_BYTES:
-            limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+        # only a multipart body carries files; any other (a form, JSON read whole into memory by the API's
+        # parser) stays within DATA_UPLOAD_MAX_MEMORY_SIZE
+        most = settings.MAX_REQUEST_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if length > most:
+            limit = most // (1024 * 1024)
             return self.answer(
                 request,
                 413,

@@ -57,6 +57,9 @@ def test_a_citizen_files_with_a_photo_and_tracks_the_report(page, unit_tree, pho
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     os.makedirs(SCREENSHOT_DIR, exist_ok=True)
     page.screenshot(path=os.path.join(SCREENSHOT_DIR, "complaint-receipt-360.png"), full_page=True)
+    # shown once: reloading the receipt shows the report's reference, never the code again
+    page.reload()
+    assert code not in page.content() and complaint.display_reference in page.content()
 
     # a new browser, as on another day: only the code opens the report
     context = page.context.browser.new_context(

@@ -140,6 +140,18 @@ def test_a_throttled_clients_upload_is_refused_unread(unit_tree, settings, path)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded", "text/plain"])
+def test_a_body_without_files_over_the_memory_limit_is_refused_unread(unit_tree, settings, content_type):
+    before = snapshot()
+    response = Client().post(
+        "/api/v1/complaints/", **{"wsgi.input": Untouchable(), "CONTENT_TYPE": content_type,
+                                  "CONTENT_LENGTH": str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
+    )  # fmt: skip
+    assert response.status_code == 413 and response.json()["detail"]
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
 def test_a_content_length_that_is_not_a_number_is_a_400(unit_tree):
     response = Client().post("/pengaduan/", **{"CONTENT_LENGTH": "banyak", "CONTENT_TYPE": "text/plain"})
     assert response.status_code == 400
