@@ -26,6 +26,13 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def unescape(value: str) -> str:
+    """A cell read back from a file the portal exported: the apostrophe `safe_cell` added goes again."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def safe_row(values: Iterable[Any]) -> list[Any]:
     return [safe_cell(value) for value in values]
 
