@@ -33,19 +33,20 @@ def cacheable(request: HttpRequest) -> bool:
 
 
 def cached_page(
-    request: HttpRequest, name: tuple, build: Callable[[], HttpResponse], *, store: bool = True
+    request: HttpRequest, name: tuple, build: Callable[[], HttpResponse], *, keep: Callable[[], bool] | None = None
 ) -> HttpResponse:
     """`name` identifies the page's content (normalised filters, not the raw query string, so that junk
     parameters cannot fill the cache); the page must build its links from the same normalised values, never
-    from the request's query string. `store=False`: built, not cached (a filter value nobody links to)."""
-    if not cacheable(request) or not store:
+    from the request's query string. `keep`, asked on a miss: False for a page built but not cached (a filter
+    value nobody links to)."""
+    if not cacheable(request):
         return build()
 
     def entry() -> tuple[bytes, str]:
         response = build()
         return response.content, response["Content-Type"]
 
-    content, content_type = cache.fetch(("page", *name, translation.get_language()), entry)
+    content, content_type = cache.fetch(("page", *name, translation.get_language()), entry, keep=keep)
     return public(HttpResponse(content, content_type=content_type))
 
 
@@ -85,7 +86,7 @@ def newsroom_list(request: HttpRequest) -> HttpResponse:
     # the page built is the page named in the key: anything but a small number is page 1
     page_number = str(int(raw_page)) if raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 5 else "1"
     name = ("list", filters.unit, filters.category, filters.tag, filters.year, filters.q, page_number)
-    return cached_page(request, name, build, store=selectors.known_filters(filters))
+    return cached_page(request, name, build, keep=lambda: selectors.known_filters(filters))
 
 
 def _feed_query(filters: selectors.Filters) -> str:
