@@ -40,7 +40,7 @@ REDIS_URL = os.environ.get("BENCH_RECAP_REDIS_URL", "redis://127.0.0.1:6379/4")
 CHUNK = 50_000
 
 COLUMNS = (
-    "created_at", "updated_at", "tracking_code", "kind", "unit_id", "title", "description", "location", "channel",
+    "created_at", "updated_at", "tracking_digest", "kind", "unit_id", "title", "description", "location", "channel",
     "reporter_name", "reporter_email", "reporter_phone", "identity_mode", "visibility", "language", "status",
     "verification_due_at", "response_due_at", "resolution_due_at", "resolved_at", "closed_at", "rating",
     "rating_comment", "rated_at", "reopen_count", "reject_reason", "verified_at", "first_response_at",
@@ -69,7 +69,7 @@ def end_of_day(moment: datetime, zone: ZoneInfo) -> datetime:
 
 
 def complaint_rows(rng: random.Random, units: list[tuple[int, ZoneInfo]], start: int, count: int, now: datetime):
-    """`count` rows in COPY text format, tracking codes from `start`."""
+    """`count` rows in COPY text format, tracking digests numbered from `start`."""
     for number in range(start, start + count):
         age = rng.random() * 365
         created = now - timedelta(days=age)
@@ -90,7 +90,7 @@ def complaint_rows(rng: random.Random, units: list[tuple[int, ZoneInfo]], start:
         verify_due = end_of_day(created + timedelta(days=4), zone)
         response_due = end_of_day(created + timedelta(days=7), zone)
         values = (
-            _ts(created), _ts(created), f"B{number:011d}", rng.choice(KINDS), str(unit_id),
+            _ts(created), _ts(created), f"B{number:063d}", rng.choice(KINDS), str(unit_id),
             rng.choice(TITLES), "Uraian laporan untuk pengukuran.", "", rng.choice(CHANNELS), "", "", "",
             "anonymous", "public", "id", status, _ts(verify_due), _ts(response_due),
             _ts(resolution_due), _ts(resolved), _ts(closed), r"\N" if rating is None else str(rating), "",

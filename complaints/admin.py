@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from complaints import retention
+from complaints.handling import queue
 from complaints.models import OPEN_STATUSES, Attachment, Category, Complaint, ComplaintEvent
+from complaints.public import intake
+from humas import access
 
 
 @admin.register(Category)
@@ -50,13 +53,16 @@ class AttachmentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+IDENTITY_FIELDS = ["reporter_name", "reporter_email", "reporter_phone"]
+
+
 @admin.register(Complaint)
 class ComplaintAdmin(admin.ModelAdmin):
     """Read-only: reports change only through the workflow's service functions (the staff console)."""
 
-    list_display = ["display_code", "title", "kind", "unit", "status", "channel", "created_at"]
+    list_display = ["display_reference", "title", "kind", "unit", "status", "channel", "created_at"]
     list_filter = ["status", "kind", "channel", "visibility", "identity_mode"]
-    search_fields = ["title", "tracking_code"]
+    search_fields = ["title"]
     list_select_related = ["unit"]
     date_hierarchy = "created_at"
     inlines = [EventInline, AttachmentInline]
@@ -71,8 +77,24 @@ class ComplaintAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_search_results(self, request, queryset, search_term):
+        """The title's words, or a reference as staff see it ('#2026-000123')."""
+        by_reference = queryset.filter(pk__in=intake.by_reference(search_term).values("pk"))
+        if by_reference.exists():
+            return by_reference, False
+        return super().get_search_results(request, queryset, search_term)
+
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit", "category")
+        """Only the reports of the user's units, as in the console (another unit's report: 404)."""
+        queryset = super().get_queryset(request).select_related("unit", "category")
+        return access.scope(request.user, "complaint.view", queryset)
+
+    def get_exclude(self, request, obj=None):
+        """The reporter's name, e-mail and phone only where the console would show them (never an `anonim`
+        reporter's to the handling unit)."""
+        if obj is not None and queue.shows_identity(request.user, obj):
+            return super().get_exclude(request, obj)
+        return [*(super().get_exclude(request, obj) or []), *IDENTITY_FIELDS]
 
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), ErasureRequested]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -96,6 +97,7 @@ def seed(*, stdout, units) -> None:
     officer = get_user_model().objects.filter(username="petugas").first()
     statuses = list(PATHS)
     created = 0
+    to_try = None  # a resolved report's code, shown once below: the portal itself keeps only its hash
     for index in range(DEMO_REPORTS):
         kind, title, description = REPORTS[index % len(REPORTS)]
         category = rng.choice(categories)
@@ -143,6 +145,8 @@ def seed(*, stdout, units) -> None:
         )
         ComplaintEvent.objects.filter(complaint=complaint).update(created_at=when + timedelta(hours=2))
         created += 1
+        if to_try is None and status == Status.RESOLVED:
+            to_try = complaint.issued_code
     # one reporter asked for their personal data to be erased: the complaint admin's filter "erasure asked for"
     # lists the report and its action erases it (complaints.retention)
     asked = (
@@ -154,3 +158,8 @@ def seed(*, stdout, units) -> None:
         Complaint.objects.filter(pk=asked.pk).update(erasure_requested_at=timezone.now())
     summaries.rebuild()  # the reports were back-dated after filing: count them on their new days
     stdout.write(f"Demo complaints: {len(categories)} categories, {created} reports.")
+    if to_try and settings.DEBUG:
+        stdout.write(
+            f"  Track a resolved demo report at /pengaduan/lacak/ with {to_try} (shown only now: the portal keeps "
+            "only a keyed hash of each code); rate it or object from its page. Staff see it as its reference."
+        )

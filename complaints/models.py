@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -117,7 +118,9 @@ class Category(TimeStampedModel):
 
 
 class Complaint(TimeStampedModel):
-    tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True, editable=False)
+    # the reporter's code is a secret shown once (humas.codes): the row keeps only its keyed hash. Staff,
+    # exports, the staff API and e-mails name a report by its `reference` (year and number, e.g. 2026-000123)
+    tracking_digest = models.CharField(_("tracking code (keyed hash)"), max_length=64, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.COMPLAINT)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="complaints", on_delete=models.PROTECT)
     category = models.ForeignKey(
@@ -187,6 +190,8 @@ class Complaint(TimeStampedModel):
     # not a column: the report's share of the summary tables when a service locked it (set by
     # complaints.reporting.summaries.track), so that the service's change can be written to them
     summary_shares: dict | None = None
+    # not a column: the clear tracking code of a report just filed (intake sets it; shown once, never stored)
+    issued_code: str | None = None
 
     class Meta:
         verbose_name = _("complaint")
@@ -216,12 +221,21 @@ class Complaint(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.display_code} {self.title}"
+        return f"{self.display_reference} {self.title}"
 
     @property
-    def display_code(self) -> str:
-        code = self.tracking_code
-        return f"{TRACKING_PREFIX}-{code[0:4]}-{code[4:8]}-{code[8:12]}"
+    def reference(self) -> str:
+        """'2026-000123': the year the report was filed (the site's calendar, TIME_ZONE) and its number (the
+        row's id). Made from two values that never change, so it needs no column of its own and costs the
+        filing nothing; not a secret and not a credential: it opens nothing without a staff login."""
+        if self.pk is None or self.created_at is None:
+            return ""
+        return f"{self.created_at.astimezone(ZoneInfo(settings.TIME_ZONE)).year}-{self.pk:06d}"
+
+    @property
+    def display_reference(self) -> str:
+        """'#2026-000123': how staff, exports and e-mails name the report."""
+        return f"#{self.reference}" if self.pk else ""
 
     @property
     def is_open(self) -> bool:

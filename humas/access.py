@@ -216,3 +216,21 @@ def is_humas_admin(user: Any) -> bool:
             bool(admin_units) and Unit.objects.filter(pk__in=admin_units, parent__isnull=True).exists()
         )
     return cache["humas_admin"]
+
+
+def is_root_admin(user: Any, unit: Unit | int) -> bool:
+    """An admin of the root of `unit`'s tree (the humas office that triages that unit's reports), or a
+    superuser. Being admin of some other tree's root, or of a unit between, is not enough."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    admin_units = {unit_id for unit_id, role in memberships(user) if role == Role.ADMIN}
+    if not admin_units:
+        return False
+    cache = _cache(user)
+    unit_id = unit.pk if isinstance(unit, Unit) else unit
+    key = f"root_of:{unit_id}"
+    if key not in cache:
+        cache[key] = Unit.objects.ancestors_of(unit_id).filter(parent__isnull=True).values_list("pk", flat=True).first()
+    return cache[key] in admin_units

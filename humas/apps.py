@@ -7,7 +7,7 @@ class HumasConfig(AppConfig):
     verbose_name = _("Humas core")
 
     def ready(self):
-        from . import outbox, retention, signals  # noqa: F401  (signals connects the cache-invalidation receivers)
+        from . import outbox, passwords, retention, signals  # noqa: F401  (signals: the cache-invalidation receivers)
 
         retention.register("outbox", retention.purge_outbox)
         outbox.register_stuck(
@@ -17,3 +17,4 @@ class HumasConfig(AppConfig):
             requeue=outbox.requeue_failed,
             admin_url="admin:humas_outboxemail_changelist",
         )
+        outbox.register(passwords.TEMPLATE, passwords.reset_email_context)

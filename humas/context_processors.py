@@ -41,7 +41,9 @@ def forget_site_identity() -> None:
 
 def site(request: HttpRequest) -> dict:
     current = translation.get_language() or settings.LANGUAGE_CODE
-    path = request.get_full_path()
+    # the page's path alone: a cached page must not carry one visitor's query string to the next, and a path
+    # such as //evil.example/ must not become a link to another site
+    path = "/" + request.path.lstrip("/")
     languages = [
         {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
         for code, name in settings.LANGUAGES

@@ -8,6 +8,7 @@ never refused for our outage and a flood is still slowed down."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 
 import redis
@@ -38,14 +39,50 @@ POLICIES: dict[str, Policy] = {
     "information-track": Policy("COMPLAINT_TRACK_LIMIT", 600),  # request look-ups per address per 10 minutes
     "subscribe": Policy("SUBSCRIBE_LIMIT", 3600),  # subscription forms per address per hour
     "release-test-mail": Policy(5, 600),  # test e-mails of a release per staff member per 10 minutes
+    "password-reset": Policy("PASSWORD_RESET_LIMIT", 3600),  # reset forms per address per hour
+    # e-mails a stranger can make the portal send to one recipient (receipt, subscription confirmation,
+    # password reset): one per 10 minutes and a few a day, whoever asks and from wherever
+    "mail-recipient": Policy(1, 600),
+    "mail-recipient-day": Policy("MAIL_RECIPIENT_DAILY_LIMIT", 86400),
 }
+
+
+def bucket(ident: str) -> str:
+    """The identity a limit counts: an IPv6 address stands for its /64 (one subscriber's whole network, which
+    hands them 2^64 addresses to rotate through), an IPv4-mapped IPv6 address for the IPv4 address, anything
+    else (an IPv4 address, a user id, an e-mail address) for itself."""
+    try:
+        address = ipaddress.ip_address(ident.strip())
+    except ValueError:
+        return ident
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def allow(action: str, ident: str) -> bool:
     """Count one attempt at `action` by `ident` (an address, a user id); False once the action's policy
     refuses it. An unknown action is a programming error (KeyError)."""
     policy = POLICIES[action]
-    return hit(action, ident, limit=policy.current_limit(), window=policy.window)
+    return hit(action, bucket(ident), limit=policy.current_limit(), window=policy.window)
+
+
+def exceeded(action: str, ident: str) -> bool:
+    """Has `ident` already used up `action`'s limit? Counts nothing: a check made before a request's body is
+    read (humas.security.RequestLimitsMiddleware), the view counts the attempt itself."""
+    policy = POLICIES[action]
+    return peek(action, bucket(ident), window=policy.window) >= policy.current_limit()
+
+
+def allow_mail_to(address: str) -> bool:
+    """May the portal send one more stranger-triggered e-mail to `address` now? Counts the e-mail when yes."""
+    address = address.strip().lower()
+    if not address:
+        return False
+    # the daily count is only spent by e-mails the ten-minute limit let through
+    return allow("mail-recipient", address) and allow("mail-recipient-day", address)
 
 
 def hit(scope: str, ident: str, *, limit: int, window: int) -> bool:
@@ -75,6 +112,19 @@ def count(scope: str, ident: str, *, window: int) -> int:
     except redis.RedisError as exc:
         _redis_outage.failed(exc, "each process counts its own rate limits until it answers")
         return count_here(key, window=window)
+
+
+def peek(scope: str, ident: str, *, window: int) -> int:
+    """How many events fell in the current window, counting none."""
+    key = _key(scope, ident)
+    client = redis_client.client()
+    if client is None or _redis_outage.active():
+        return caches["local"].get(key, 0)
+    try:
+        return int(client.get(caches["default"].make_key(key)) or 0)
+    except redis.RedisError as exc:
+        _redis_outage.failed(exc, "each process counts its own rate limits until it answers")
+        return caches["local"].get(key, 0)
 
 
 def count_here(key: str, *, window: int) -> int:

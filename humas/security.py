@@ -1,10 +1,16 @@
-"""Response headers that Django 5.2 does not set itself (Content-Security-Policy, Permissions-Policy),
-and the client address as seen behind a known number of proxies."""
+"""Response headers that Django 5.2 does not set itself (Content-Security-Policy, Permissions-Policy), the
+limits a request meets before anything reads its body, and the client address as seen behind a known number
+of proxies."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+
+from . import ratelimit
 
 
 class SecurityHeadersMiddleware:
@@ -26,3 +32,70 @@ def client_ip(request: HttpRequest) -> str:
         if len(hops) >= count:
             return hops[-count]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def lockout_address(request: HttpRequest) -> str:
+    """The client address django-axes counts sign-in failures by: an IPv6 address as its /64."""
+    return ratelimit.bucket(client_ip(request))
+
+
+# routes whose POST is refused unread once the client used up the action's rate limit (URL name → policy)
+THROTTLED_POSTS = {
+    "complaints:form": "complaint-submit",
+    "api:complaint-submit": "complaint-submit",
+}
+
+
+class RequestLimitsMiddleware:
+    """Before anything reads a request's body (the CSRF check, a form, a parser): a body larger than
+    MAX_REQUEST_BYTES (a multipart upload) or DATA_UPLOAD_MAX_MEMORY_SIZE (anything else) by its Content-Length
+    answers 413, and a POST to a throttled route from a client that
+    already used up its limit answers 429, so a flood of large uploads is neither stored in temporary files
+    nor parsed. The view still counts and checks the attempt itself. A query string carrying a NUL byte
+    answers 400."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            # a NUL byte in a query parameter is never meant (PostgreSQL refuses it in any text): say so once
+            # here rather than 500 wherever a parameter meets a query
+            return self.answer(request, 400, _("The request is malformed."))
+        if request.method in ("POST", "PUT", "PATCH"):
+            refused = self.refusal(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def refusal(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return self.answer(request, 400, _("The request is malformed."))
+        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+        # only a multipart body carries files; any other (a form, JSON read whole into memory by the API's
+        # parser) stays within DATA_UPLOAD_MAX_MEMORY_SIZE
+        most = settings.MAX_REQUEST_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if length > most:
+            limit = most // (1024 * 1024)
+            return self.answer(
+                request,
+                413,
+                _("What you sent is too large: at most %(limit)d MB can be sent at once.") % {"limit": limit},
+            )
+        try:
+            action = THROTTLED_POSTS.get(resolve(request.path_info).view_name)
+        except Resolver404:
+            return None
+        if action and ratelimit.exceeded(action, client_ip(request)):
+            return self.answer(request, 429, _("Too many requests from your network. Wait a while and try again."))
+        return None
+
+    @staticmethod
+    def answer(request: HttpRequest, status: int, message: str) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": message, "errors": {}}, status=status)
+        return render(request, "refused.html", {"message": message}, status=status)

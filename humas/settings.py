@@ -167,6 +167,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "humas.middleware.ApiLanguageMiddleware",
     "humas.middleware.ApiQueryMiddleware",
+    "humas.security.RequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -235,6 +236,9 @@ CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "
 
 # Sessions live in the database so that a cache outage logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A reporter's tracking session (humas.reporter_sessions) ends when the browser closes, and a report drops out
+# of it after this many minutes without a visit.
+REPORTER_SESSION_IDLE_MINUTES = env_int("REPORTER_SESSION_IDLE_MINUTES", 30)
 
 # --- the e-mail outbox (humas.outbox): an SMTP server down for days is waited for ----------------------
 
@@ -333,11 +337,13 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Failed staff logins: 5 per account and, separately, 5 per IP address lock that key for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# the (account, address) pair, and an address guessing across accounts; never an account alone, so nobody can
+# lock a known account out from elsewhere. IPv6 addresses count by their /64 (humas.security.lockout_address)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "humas.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "humas.security.lockout_address"
 # How many reverse proxies in front of the portal append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
@@ -350,6 +356,14 @@ INFORMATION_SUBMIT_LIMIT = env_int("INFORMATION_SUBMIT_LIMIT", 10)  # informatio
 # the registration number of an information request: {seq} the unit's yearly sequence, {unit} its short name,
 # {month} the month in Roman numerals, {year}
 INFORMATION_NUMBER_FORMAT = env_str("INFORMATION_NUMBER_FORMAT", "{seq:03d}/PPID-{unit}/{month}/{year}")
+# e-mails a stranger can have sent to one address (receipt, subscription confirmation, password reset): at most
+# one per 10 minutes and this many per day
+MAIL_RECIPIENT_DAILY_LIMIT = env_int("MAIL_RECIPIENT_DAILY_LIMIT", 5)
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)  # password-reset forms per client address per hour
+PASSWORD_RESET_MIN_SECONDS = 0.4  # every reset request answers after this long, known address or not
+# the largest request body accepted at all (checked from Content-Length before anything reads the body): five
+# 10 MB attachments and the form around them
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", 55) * 1024 * 1024
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 30)  # the staff dashboard polls this often
 
 # --- i18n, time -----------------------------------------------------------------------------------

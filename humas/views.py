@@ -1,23 +1,25 @@
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 
-from . import access, dates, outbox, units
-from .context_processors import site_identity
+from . import access, dates, outbox, passwords, units
 from .errors import Refused
 from .forms import StaffLoginForm, UnitContactForm
 from .models import Membership, Role, Unit
+from .security import client_ip
 
 
 def staff_required(view):
@@ -172,10 +174,22 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "emails/password_reset.subject.txt"
     success_url = reverse_lazy("humas:password_reset_done")
 
+    def post(self, request, *args, **kwargs):
+        """Every answer leaves after PASSWORD_RESET_MIN_SECONDS, so its timing tells nobody whether the
+        address belongs to an account."""
+        started = time.monotonic()
+        response = super().post(request, *args, **kwargs)
+        time.sleep(max(0.0, settings.PASSWORD_RESET_MIN_SECONDS - (time.monotonic() - started)))
+        return response
+
     def form_valid(self, form):
-        # the e-mail names the portal, not the bare domain Django would put in site_name
-        self.extra_email_context = {"site_name": site_identity()["name"]}
-        return super().form_valid(form)
+        # through the outbox (humas.passwords), rate-limited, the link under SITE_URL: not Django's form.save()
+        if not passwords.request_reset(email=form.cleaned_data["email"], ip=client_ip(self.request)):
+            form.add_error(None, _("Too many requests from your network. Wait a while and try again."))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

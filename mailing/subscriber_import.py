@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from humas import spreadsheets
 from humas.errors import Refused
 
 from . import retention, subscriptions
@@ -54,7 +55,14 @@ def _rows(data: bytes, filename: str) -> Iterator[tuple[int, dict[str, str]]]:
             raise Refused(_("At most %(n)d contacts can be imported at once.") % {"n": MAX_ROWS})
         if not any(v.strip() for v in values):
             continue
-        yield number, {key: (values[i].strip() if i < len(values) else "") for i, key in enumerate(header)}
+        # a file the portal exported comes back as it was (humas.spreadsheets escaped formula-like values)
+        yield (
+            number,
+            {
+                key: (spreadsheets.unescape(values[i].strip()) if i < len(values) else "")
+                for i, key in enumerate(header)
+            },
+        )
 
 
 @transaction.atomic

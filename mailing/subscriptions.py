@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from humas import outbox
+from humas import outbox, ratelimit
 from humas.errors import Refused
 from humas.models import Unit
 from releases.models import Category, Tag
@@ -95,6 +95,12 @@ def subscriber_for_manage(token: str) -> Subscriber:
 
 def subscriber_for_unsubscribe(token: str) -> Subscriber:
     return _unsign(token, UNSUBSCRIBE_SALT)
+
+
+def subscriber_for_confirm(token: str) -> Subscriber:
+    """The subscriber a confirmation link names (checked, expiry included), confirming nothing: the link's
+    page asks, its button confirms (mail scanners follow links)."""
+    return _unsign(token, CONFIRM_SALT, max_age=settings.SUBSCRIBE_CONFIRM_DAYS * 86400)
 
 
 def absolute(path: str) -> str:
@@ -186,22 +192,19 @@ def outlet_named(name: str) -> MediaPartner | None:
 @transaction.atomic
 def subscribe(
     *, name: str, email: str, phone: str = "", outlet: str = "", preferences: Preferences, ip: str | None
-) -> Subscriber:
+) -> Subscriber | None:
     """A new address becomes a pending subscriber and gets the confirmation e-mail; a pending one gets it
-    again; a confirmed one is refused with a friendly message; one that left may come back (pending again)."""
+    again; one that left may come back (pending again). The caller answers the same whatever happened, so the
+    form tells nobody whether an address is on the list: a confirmed or blocked address is left as it is (a
+    stranger cannot rename it or reset its preferences), and the confirmation e-mail goes out at most once per
+    address per 10 minutes and a few times a day (humas.ratelimit). Returns the subscriber, or None when the
+    address was left alone."""
     email = normalise_email(email)
     if is_disposable(email):
         raise Refused(_("Please use a mailbox you will keep: throw-away addresses cannot subscribe."))
     subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
-    if subscriber is not None and subscriber.status == SubscriberStatus.CONFIRMED:
-        raise Refused(
-            _(
-                "This address already receives our press releases. To change what you receive, use the "
-                "'preferences' link at the bottom of any of our e-mails."
-            )
-        )
-    if subscriber is not None and subscriber.status == SubscriberStatus.COMPLAINED:
-        raise Refused(_("This address cannot subscribe here. Please contact the humas office."))
+    if subscriber is not None and subscriber.status in (SubscriberStatus.CONFIRMED, SubscriberStatus.COMPLAINED):
+        return None
     if subscriber is None:
         subscriber = Subscriber(email=email)
     subscriber.name = name.strip()
@@ -213,15 +216,16 @@ def subscribe(
     try:
         with transaction.atomic():
             subscriber.save()
-    except IntegrityError:  # the same address sent twice at once: one row, the other request says so
-        raise Refused(_("This address was just subscribed. Check your mailbox for the confirmation e-mail.")) from None
+    except IntegrityError:  # the same address sent twice at once: one row, the other request answers the same
+        return None
     _apply_preferences(subscriber, preferences)
     record_event(
         subscriber, EventKind.SUBSCRIBED, channel="web", ip=ip,
         details={"outlet": subscriber.outlet.name if subscriber.outlet else "", **_preferences_details(preferences)},
     )  # fmt: skip
-    token = confirm_token(subscriber)
-    send_confirmation(subscriber, token, key_suffix=token.rsplit(":", 2)[-2])
+    if ratelimit.allow_mail_to(subscriber.email):
+        token = confirm_token(subscriber)
+        send_confirmation(subscriber, token, key_suffix=token.rsplit(":", 2)[-2])
     return subscriber
 
 

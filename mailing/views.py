@@ -4,8 +4,6 @@ mailing.dispatch."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from humas import access, ratelimit
+from humas import access, ratelimit, spreadsheets
 from humas.errors import Refused
 from humas.security import client_ip
 from humas.views import staff_required
@@ -55,7 +53,12 @@ def subscribe_sent(request: HttpRequest) -> HttpResponse:
 
 
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET (the link in the e-mail) shows a page with a button: mail scanners and link previews follow links and
+    must not subscribe anyone. POST (the button) confirms."""
     try:
+        if request.method != "POST":
+            subscriber = subscriptions.subscriber_for_confirm(token)
+            return render(request, "mailing/confirm.html", {"subscriber": subscriber, "token": token})
         subscriber = subscriptions.confirm(token=token, ip=client_ip(request))
     except Refused as exc:
         return render(request, "mailing/problem.html", {"problem": str(exc)}, status=400)
@@ -226,7 +229,7 @@ def subscriber_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def subscriber_export(request: HttpRequest) -> StreamingHttpResponse:
     _may_manage(request)
-    writer = csv.writer(Echo())
+    writer = spreadsheets.csv_writer(Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in subscriber_import.export_rows()), content_type="text/csv; charset=utf-8"
     )

@@ -24,6 +24,7 @@ def photo_path(tmp_path):
 
 def test_a_citizen_files_with_a_photo_and_tracks_the_report(page, unit_tree, photo_path, settings):
     from complaints.models import Category, Complaint
+    from complaints.public import intake
 
     settings.COMPLAINT_FORM_MIN_SECONDS = 0
     Category.objects.create(unit=unit_tree["kanwil"], name="Jalan rusak", description="Jalan berlubang")
@@ -50,12 +51,15 @@ def test_a_citizen_files_with_a_photo_and_tracks_the_report(page, unit_tree, pho
     page.wait_for_url("**/pengaduan/terkirim/*/")
     code = page.locator("[data-code]").inner_text().strip()
     complaint = Complaint.objects.get()
-    assert code == complaint.display_code
+    assert intake.find_by_code(code) == complaint
     assert complaint.attachments.count() == 1
     assert "WITA" in page.locator(".steps").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     os.makedirs(SCREENSHOT_DIR, exist_ok=True)
     page.screenshot(path=os.path.join(SCREENSHOT_DIR, "complaint-receipt-360.png"), full_page=True)
+    # shown once: reloading the receipt shows the report's reference, never the code again
+    page.reload()
+    assert code not in page.content() and complaint.display_reference in page.content()
 
     # a new browser, as on another day: only the code opens the report
     context = page.context.browser.new_context(

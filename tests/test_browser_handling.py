@@ -54,7 +54,7 @@ def test_an_officer_verifies_answers_and_resolves_and_the_reporter_sees_it(page,
                                                 base_url=page.url.split("/staf/")[0])  # fmt: skip
     tracking = reporter.new_page()
     tracking.goto("/pengaduan/lacak/")
-    tracking.get_by_label("Kode lacak").fill(complaint.display_code)
+    tracking.get_by_label("Kode lacak").fill(complaint.issued_code)
     tracking.get_by_role("button", name="Tampilkan laporan saya").click()
     text = tracking.locator(".timeline").inner_text()
     assert "Laporan Anda kami terima dan verifikasi." in text

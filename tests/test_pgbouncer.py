@@ -64,7 +64,7 @@ def test_complaints_filed_concurrently_through_pgbouncer_are_all_stored(tmp_path
     failures = [answer for answer in answers if answer[0] != 201]
     assert failures == [], f"{len(failures)} of 200 failed; the server said: {log.read_text()[-2000:]}"
     assert Complaint.objects.count() == 200
-    assert len(set(Complaint.objects.values_list("tracking_code", flat=True))) == 200
+    assert len(set(Complaint.objects.values_list("tracking_digest", flat=True))) == 200
 
 
 def test_a_release_is_fanned_out_through_pgbouncer(tmp_path, sink, workers, editor, unit_tree):  # noqa: F811

@@ -54,7 +54,7 @@ class EventStaffOutput(serializers.Serializer):
 
 
 class ComplaintStaffOutput(serializers.ModelSerializer):
-    tracking_code = serializers.CharField(source="display_code")
+    reference = serializers.CharField(source="display_reference")
     unit = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     category = serializers.CharField(source="category.name", default=None, allow_null=True)
     assigned_to = serializers.CharField(source="assigned_to.username", default=None, allow_null=True)
@@ -65,7 +65,7 @@ class ComplaintStaffOutput(serializers.ModelSerializer):
     class Meta:
         model = Complaint
         fields = [
-            "id", "tracking_code", "kind", "title", "unit", "category", "channel", "status", "visibility",
+            "id", "reference", "kind", "title", "unit", "category", "channel", "status", "visibility",
             "identity_mode", "created_at", "due", "overdue", "assigned_to", "reporter",
         ]  # fmt: skip
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from channels_social.models import SocialChannel
 from complaints.handling import workflow
-from complaints.models import Channel, Complaint, RejectReason
+from complaints.models import Channel, RejectReason
 from complaints.public import intake
 from complaints.public.forms import ComplaintForm
 from humas.models import Membership, Role, Unit
@@ -55,20 +55,22 @@ class RejectForm(ActionForm):
 
 class DuplicateForm(ActionForm):
     original = forms.CharField(
-        label=gettext_lazy("Tracking code or number of the original report"),
+        label=gettext_lazy("Reference of the original report"),
         max_length=40,
-        help_text=gettext_lazy("The similar reports below offer their numbers."),
+        help_text=gettext_lazy("As shown in the queue, e.g. #2026-000123. The similar reports below offer theirs."),
     )
     message = _message(gettext_lazy("Message to the reporter (optional)"), required=False, help_text=PUBLIC_HINT)
 
     def clean_original(self):
+        """A reference ('#2026-000123'), never a tracking code: staff do not hold reporters' codes. Whether
+        the original is a report the user may see is the workflow's check (404 otherwise). Bare digits are the
+        report's id, as in the console's and the staff API's addresses."""
         text = self.cleaned_data["original"].strip()
-        if text.isdigit():
+        if text.isdigit() and len(text) < 10:
             return int(text)
-        code = intake.normalise_code(text)
-        found = Complaint.objects.filter(tracking_code=code).values_list("pk", flat=True).first() if code else None
+        found = intake.by_reference(text).values_list("pk", flat=True).first()
         if found is None:
-            raise forms.ValidationError(_("No report has this code or number."))
+            raise forms.ValidationError(_("No report has this reference."))
         return found
 
 

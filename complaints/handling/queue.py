@@ -158,9 +158,10 @@ def similar(user, complaint: Complaint, *, limit: int = 5) -> list[Complaint]:
 
 def shows_identity(user, complaint: Complaint) -> bool:
     """Named reports show who reported to anyone who may see them; an `anonim` reporter is shown only to the
-    triaging humas admin; a fully anonymous report has nothing to show."""
+    triaging humas admin, that is an admin of the report's own root unit (not of another tree's root); a fully
+    anonymous report has nothing to show. The console, the staff API, the exports and the admin all ask here."""
     if complaint.identity_mode == "named":
         return True
     if complaint.identity_mode == "anonim":
-        return access.is_humas_admin(user) and access.can(user, "complaint.see_anonim_identity", complaint)
+        return access.is_root_admin(user, complaint.unit_id)
     return False

@@ -5,10 +5,9 @@ intake.py (writes); access comes from humas.access, other units' reports answer 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,11 +66,21 @@ def handlers_of_scope(user):
     return list(handlers_in(access.units_for(user, "complaint.handle")))
 
 
+def _numbers(values: list[str]) -> list[int] | None:
+    """The posted ids as numbers; None when one is not a (reasonable) positive number."""
+    if any(not value.isascii() or not value.isdigit() or len(value) > 18 for value in values):
+        return None
+    return [int(value) for value in values]
+
+
 def _bulk_assign(request: HttpRequest) -> HttpResponse:
-    try:
-        ids = [int(i) for i in request.POST.getlist("ids")]
-    except ValueError:
-        raise Http404 from None
+    """Assign several reports at once. Bad input changes nothing: ids or an officer that are not numbers answer
+    400, a report outside the user's scope 404, an officer who may not handle the reports 400."""
+    ids = _numbers(request.POST.getlist("ids"))
+    officer_id = request.POST.get("officer", "")
+    officer_ids = _numbers([officer_id]) if officer_id else []
+    if ids is None or officer_ids is None or len(ids) > 500:
+        return HttpResponseBadRequest(_("The chosen reports or officer are not valid."))
     if not ids:
         messages.error(request, _("Choose at least one report."))
         return redirect(request.get_full_path())
@@ -79,17 +88,17 @@ def _bulk_assign(request: HttpRequest) -> HttpResponse:
     if len(reports) != len(set(ids)):
         raise Http404  # one of them is not the user's to see: change nothing
     officer = None
-    if request.POST.get("officer"):
-        officer = get_user_model().objects.filter(pk=request.POST["officer"], is_active=True).first()
+    if officer_ids:
+        officer = next((user for user in handlers_of_scope(request.user) if user.pk == officer_ids[0]), None)
         if officer is None:
-            raise Http404
+            return HttpResponseBadRequest(_("The chosen reports or officer are not valid."))
     done, refused = 0, []
     for report in reports:
         try:
             workflow.assign(report, by=request.user, officer=officer)
             done += 1
         except Refused as exc:
-            refused.append(f"{report.display_code}: {exc.message}")
+            refused.append(f"{report.display_reference}: {exc.message}")
     if done:
         messages.success(request, _("%(n)d report(s) assigned.") % {"n": done})
     for line in refused:
@@ -185,10 +194,12 @@ def intake_view(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error("attachments", exc)
             else:
+                # the one time staff see a code: the reporter on the phone or at the desk has no other way to
+                # receive it (a reporter with an e-mail address also gets the receipt)
                 messages.success(
                     request,
                     _("Report recorded. Give the reporter the tracking code %(code)s.")
-                    % {"code": complaint.display_code},
+                    % {"code": complaint.issued_code},
                 )
                 if access.can(request.user, "complaint.view", complaint):
                     return redirect("complaints_staff:detail", pk=complaint.pk)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from complaints.models import Attachment, Category, Channel, Complaint
 from complaints.public import intake
 from complaints.public.forms import ApiComplaintForm
 from complaints.public.tracking import public_attachments, public_events
+from complaints.public.views import attachment_response
 from humas import dates, ratelimit
 from humas.api_errors import JSONObjectParser, valid
 from humas.api_views import PublicUnitList
@@ -70,7 +71,7 @@ class EventOutput(serializers.Serializer):
 
 
 class TrackingOutput(serializers.ModelSerializer):
-    tracking_code = serializers.CharField(source="display_code")
+    reference = serializers.CharField(source="display_reference")
     unit = serializers.CharField(source="unit.name")
     category = serializers.CharField(source="category.name", default=None, allow_null=True)
     status_label = serializers.CharField(source="get_status_display")
@@ -80,7 +81,7 @@ class TrackingOutput(serializers.ModelSerializer):
     class Meta:
         model = Complaint
         fields = [
-            "tracking_code", "kind", "title", "description", "unit", "category", "status", "status_label",
+            "reference", "kind", "title", "description", "unit", "category", "status", "status_label",
             "created_at", "received", "verification_due_at", "response_due_at", "resolution_due_at", "resolved_at",
             "closed_at", "rating", "events",
         ]  # fmt: skip
@@ -89,14 +90,16 @@ class TrackingOutput(serializers.ModelSerializer):
         return dates.format_datetime(complaint.created_at, complaint.unit.time_zone)
 
     def get_events(self, complaint) -> list[dict]:
-        context = {**self.context, "attachments": public_attachments(complaint), "code": complaint.tracking_code}
+        # attachment links carry the code the client sent (the portal has no clear code to put there)
+        context = {**self.context, "attachments": public_attachments(complaint)}
         return EventOutput(public_events(complaint), many=True, context=context).data
 
 
 SubmitOutput = inline_serializer(
     "ComplaintReceipt",
     {
-        "tracking_code": serializers.CharField(),
+        "tracking_code": serializers.CharField(help_text="Shown once: the portal keeps only its keyed hash."),
+        "reference": serializers.CharField(),
         "status": serializers.CharField(),
         "unit": serializers.CharField(),
         "verification_due_at": serializers.DateTimeField(),
@@ -133,7 +136,8 @@ class ComplaintSubmit(APIView):
             raise serializers.ValidationError({"attachments": exc.messages}) from None
         return Response(
             {
-                "tracking_code": complaint.display_code,
+                "tracking_code": complaint.issued_code,
+                "reference": complaint.display_reference,
                 "status": complaint.status,
                 "unit": complaint.unit.name,
                 "verification_due_at": complaint.verification_due_at,
@@ -164,7 +168,8 @@ class ComplaintTrack(APIView):
 
     @extend_schema(responses={200: TrackingOutput})
     def get(self, request, code: str):
-        return Response(TrackingOutput(_tracked(request, code), context={"request": request}).data)
+        found = _tracked(request, code)
+        return Response(TrackingOutput(found, context={"request": request, "code": code}).data)
 
 
 class ComplaintAttachment(APIView):
@@ -177,14 +182,7 @@ class ComplaintAttachment(APIView):
         item = get_object_or_404(Attachment, pk=pk, complaint=found)
         if item not in public_attachments(found).get(item.event_id, []):
             raise Http404
-        response = FileResponse(
-            item.file.open("rb"),
-            content_type=item.content_type,
-            as_attachment=item.kind == "pdf",
-            filename=item.original_name,
-        )
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return attachment_response(item, item.file)
 
 
 urlpatterns = [

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +20,7 @@ from PIL import Image
 
 from complaints.handling import sla, workflow
 from complaints.models import (
+    TRACKING_PREFIX,
     Attachment,
     AttachmentKind,
     Category,
@@ -34,42 +34,39 @@ from complaints.models import (
     private_storage,
 )
 from complaints.reporting import summaries
-from humas import dates, outbox
+from humas import codes, dates, outbox, ratelimit
 from humas.errors import Refused
 from humas.models import Unit
 from humas.uploads import MB, clean_image, clean_pdf, safe_display_name, sniff
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
-CODE_LENGTH = 12  # 12 × 5 bits = 60 bits from `secrets`
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * MB
 THUMBNAIL_SIDE = 400
 
 
-def new_tracking_code() -> str:
-    bits = secrets.randbits(5 * CODE_LENGTH)  # one read of the system's random source, not one per character
-    return "".join(ALPHABET[(bits >> shift) & 31] for shift in range(0, 5 * CODE_LENGTH, 5))
-
-
-_CROCKFORD_ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0"})
-
-
-def normalise_code(text: str) -> str | None:
-    """'adu-7kq2 m9xd-4tnp' → '7KQ2M9XD4TNP'; None when it cannot be a code."""
-    cleaned = re.sub(r"[\s\-_.]", "", (text or "").upper())
-    if cleaned.startswith("ADU") and len(cleaned) == CODE_LENGTH + 3:
-        cleaned = cleaned[3:]
-    cleaned = cleaned.translate(_CROCKFORD_ALIASES)
-    if len(cleaned) != CODE_LENGTH or any(ch not in ALPHABET for ch in cleaned):
-        return None
-    return cleaned
-
-
 def find_by_code(text: str) -> Complaint | None:
-    code = normalise_code(text)
+    """The report whose code a person typed (forgiving case, dashes and the ADU- prefix), by its keyed hash
+    under SECRET_KEY or a fallback key; None when there is none. Callers rate-limit the look-up."""
+    code = codes.normalise(text, TRACKING_PREFIX)
     if code is None:
         return None
-    return Complaint.objects.select_related("unit", "category").filter(tracking_code=code).first()
+    return Complaint.objects.select_related("unit", "category").filter(tracking_digest__in=codes.digests(code)).first()
+
+
+_REFERENCE = re.compile(r"^#?\s*(\d{4})\s*[-/]\s*(\d{1,9})$")
+
+
+def by_reference(text: str):
+    """The reports (a queryset: none or one) a reference names: '#2026-000123', '2026-123', '2026/000123'
+    (see Complaint.reference). The caller narrows it to what its user may see."""
+    found = _REFERENCE.match((text or "").strip())
+    if found is None:
+        return Complaint.objects.none()
+    reference = f"{found.group(1)}-{int(found.group(2)):06d}"
+    report = Complaint.objects.filter(pk=int(found.group(2))).only("pk", "created_at").first()
+    if report is None or report.reference != reference:  # the number exists but was filed in another year
+        return Complaint.objects.none()
+    return Complaint.objects.filter(pk=report.pk)
 
 
 def root_unit() -> Unit:
@@ -236,7 +233,7 @@ def submit_complaint(
             return _atomic_with_files(lambda stored: _create(data, prepared, channel, language, stored, by))
         except IntegrityError as exc:
             # a tracking code drawn twice (1 in 2^60): draw again; any other integrity error is a bug
-            if "tracking_code" not in str(exc) or attempt == 2:
+            if "tracking_digest" not in str(exc) or attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
@@ -248,6 +245,7 @@ def _create(
     anonymous = data.identity_mode == IdentityMode.ANONYMOUS
     now = timezone.now()
     verify_by, respond_by = dates.deadlines(now, [sla.VERIFY_DAYS, sla.FIRST_RESPONSE_DAYS], unit.time_zone)
+    code = codes.new_code()
     complaint = Complaint.objects.create(
         kind=data.kind,
         unit=unit,
@@ -269,32 +267,41 @@ def _create(
         status=Status.NEW,
         verification_due_at=verify_by,
         response_due_at=respond_by,
-        tracking_code=new_tracking_code(),
+        tracking_digest=codes.digest(code),
     )
+    complaint.issued_code = codes.display(code, TRACKING_PREFIX)
     event = ComplaintEvent.objects.create(
         complaint=complaint, kind=EventKind.SUBMITTED, by_reporter=by is None, actor=by, to_status=Status.NEW
     )
     summaries.record_new(complaint)
-    if complaint.reporter_email:
+    # a stranger may file reports in someone else's name: at most one receipt per address per 10 minutes and
+    # a few a day (humas.ratelimit); the receipt page shows the code all the same. Staff intake is not limited.
+    if complaint.reporter_email and (by is not None or ratelimit.allow_mail_to(complaint.reporter_email)):
         send_receipt(complaint)
     store_attachments(complaint, event, prepared, stored)
     return complaint
 
 
 def send_receipt(complaint: Complaint) -> None:
-    """Queue the receipt e-mail in the current transaction (sent after commit)."""
+    """Queue the receipt e-mail in the current transaction (sent after commit). The receipt is the second and
+    last place the code is shown, so its outbox row carries the code sealed (humas.codes.seal: a dump of the
+    outbox holds no working code); nothing else the portal stores holds a code."""
+    key = f"complaint-receipt:{complaint.pk}"
+    bare = codes.normalise(complaint.issued_code, TRACKING_PREFIX)
     outbox.enqueue(
-        key=f"complaint-receipt:{complaint.pk}",
+        key=key,
         to=complaint.reporter_email,
         template="emails/complaint_receipt",
-        context={"complaint_id": complaint.pk},
+        context={"complaint_id": complaint.pk, "sealed_code": codes.seal(bare, key)},
         language=complaint.language,
     )
 
 
 def receipt_email_context(stored: dict) -> dict:
-    """The outbox's context builder for the receipt: ids in, the template's context out."""
-    return receipt_context(Complaint.objects.select_related("unit").get(pk=stored["complaint_id"]))
+    """The outbox's context builder for the receipt: ids (and the code) in, the template's context out."""
+    complaint = Complaint.objects.select_related("unit").get(pk=stored["complaint_id"])
+    code = codes.unseal(stored["sealed_code"], f"complaint-receipt:{complaint.pk}") if "sealed_code" in stored else ""
+    return {**receipt_context(complaint), "code": codes.display(code, TRACKING_PREFIX) if code else ""}
 
 
 def update_email_context(stored: dict) -> dict:
@@ -312,7 +319,7 @@ def update_email_context(stored: dict) -> dict:
 def receipt_context(complaint: Complaint) -> dict:
     return {
         "complaint": complaint,
-        "code": complaint.display_code,
+        "reference": complaint.display_reference,
         "unit": complaint.unit,
         "track_url": f"{settings.SITE_URL}/pengaduan/lacak/",
         "verify_by": dates.format_datetime(complaint.verification_due_at, complaint.unit.time_zone),

@@ -34,23 +34,23 @@ from complaints.public.tracking import (
     public_attachments,
     public_events,
 )
-from humas import access, ratelimit
+from humas import access, ratelimit, reporter_sessions
 from humas.errors import Refused
 from humas.models import Unit
 from humas.security import client_ip
 
-SESSION_KEY = "tracked_complaints"
-SESSION_LIMIT = 20
+SESSION_KIND = "complaint"
 
 
 def remember(request: HttpRequest, complaint: Complaint) -> None:
-    """The browser that filed a report or entered its code may open it for the rest of the session."""
-    tracked = [pk for pk in request.session.get(SESSION_KEY, []) if pk != complaint.pk]
-    request.session[SESSION_KEY] = [*tracked, complaint.pk][-SESSION_LIMIT:]
+    """The browser that filed a report or entered its code holds it in its tracking session."""
+    reporter_sessions.enter(request, SESSION_KIND, complaint.pk)
 
 
 def tracked_complaint(request: HttpRequest, pk: int) -> Complaint:
-    if pk not in request.session.get(SESSION_KEY, []):
+    """The report of a reporter's page or action: only through the tracking session (a staff login is not
+    enough, and any other report answers 404, the same as one that does not exist)."""
+    if not reporter_sessions.holds(request, SESSION_KIND, pk):
         raise Http404
     return get_object_or_404(Complaint.objects.select_related("unit", "category"), pk=pk)
 
@@ -78,6 +78,7 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
             else:
                 remember(request, complaint)
+                reporter_sessions.hand_code(request, SESSION_KIND, complaint.pk, complaint.issued_code)
                 return redirect("complaints:receipt", pk=complaint.pk)
         if not throttled:
             status = 400
@@ -95,8 +96,12 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The code is shown here once, right after filing; a reload shows the reference and points to the e-mail."""
     complaint = tracked_complaint(request, pk)
-    return render(request, "complaints/receipt.html", {"complaint": complaint, **intake.receipt_context(complaint)})
+    code = reporter_sessions.take_code(request, SESSION_KIND, pk)
+    return render(
+        request, "complaints/receipt.html", {"complaint": complaint, "code": code, **intake.receipt_context(complaint)}
+    )
 
 
 # --- tracking ---------------------------------------------------------------------------------------------------
@@ -215,20 +220,27 @@ def attachment(request: HttpRequest, pk: int, variant: str = "file") -> FileResp
     """Hand out an attachment to the browser that tracks its report, or to staff who may see the report."""
     item = get_object_or_404(Attachment.objects.select_related("complaint", "event"), pk=pk)
     complaint = item.complaint
-    is_reporter = complaint.pk in request.session.get(SESSION_KEY, [])
+    is_reporter = reporter_sessions.holds(request, SESSION_KIND, complaint.pk)
     if is_reporter:
         if item not in public_attachments(complaint).get(item.event_id, []):
             raise Http404
     elif not access.can(request.user, "complaint.view", complaint):
         raise Http404
     stored = item.thumbnail if variant == "thumbnail" and item.thumbnail else item.file
+    return attachment_response(item, stored, thumbnail=stored is item.thumbnail)
+
+
+def attachment_response(item: Attachment, stored, *, thumbnail: bool = False) -> FileResponse:
+    """A complaint's file as the browser gets it (page and API alike): a PDF always as a download, every file
+    in a CSP sandbox (no script, no same-origin rights even if a viewer renders it) and never stored by a
+    browser or proxy cache (it is personal data behind a permission check)."""
     response = FileResponse(
         stored.open("rb"),
-        content_type="image/webp" if stored is item.thumbnail else item.content_type,
-        as_attachment=item.kind == "pdf" and variant == "file",
+        content_type="image/webp" if thumbnail else item.content_type,
+        as_attachment=item.kind == "pdf" and not thumbnail,
         filename=item.original_name,
     )
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
 

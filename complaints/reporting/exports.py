@@ -3,7 +3,6 @@ Indonesian offices' archives and spreadsheets)."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.http import HttpResponse
@@ -16,7 +15,7 @@ from openpyxl.styles import Font
 from complaints.handling import queue, sla
 from complaints.reporting.recap import Recap
 from humas import dates
-from humas.spreadsheets import safe_cell
+from humas.spreadsheets import csv_writer, safe_row
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_QUEUE_ROWS = 50_000
@@ -44,10 +43,9 @@ def filename(recap: Recap, extension: str) -> str:
 def recap_csv(recap: Recap) -> HttpResponse:
     with translation.override("id"):
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_writer(out)
         writer.writerow(header(recap))
-        for row in table_rows(recap):
-            writer.writerow([safe_cell(v) if isinstance(v, str) else v for v in row])
+        writer.writerows(table_rows(recap))
         name = filename(recap, "csv")
     # a byte-order mark lets spreadsheet programs read the file as UTF-8
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -61,16 +59,13 @@ def recap_workbook(recap: Recap) -> Workbook:
         sheet = book.active
         sheet.title = _("Recap")
         columns = header(recap)
-        sheet.append([title(recap)])
+        sheet.append(safe_row([title(recap)]))
         sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
-        sheet.append(columns)
+        sheet.append(safe_row(columns))
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for values in table_rows(recap):
-            sheet.append([0 if v is None else v for v in values])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # a unit named "=..." stays text, never a formula
+            sheet.append(safe_row(0 if v is None else v for v in values))
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "C3"
@@ -97,7 +92,7 @@ def queue_xlsx(request, reports) -> HttpResponse:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Reports"))
     headers = [
-        _("Tracking code"), _("Received"), _("Kind"), _("Unit"), _("Category"), _("Channel"), _("Title"),
+        _("Reference"), _("Received"), _("Kind"), _("Unit"), _("Category"), _("Channel"), _("Title"),
         _("Status"), _("Deadline"), _("Overdue"), _("Assigned to"), _("Reporter"), _("E-mail"), _("Phone"),
     ]  # fmt: skip
     bold = Font(bold=True)
@@ -113,22 +108,24 @@ def queue_xlsx(request, reports) -> HttpResponse:
         identity = queue.shows_identity(request.user, report)
         tz = report.unit.time_zone
         sheet.append(
-            [
-                report.display_code,
-                dates.to_local(report.created_at, tz).replace(tzinfo=None),
-                report.get_kind_display(),
-                report.unit.name,
-                report.category.name if report.category else "",
-                report.get_channel_display(),
-                safe_cell(report.title),
-                report.get_status_display(),
-                dates.to_local(due, tz).replace(tzinfo=None) if due else None,
-                _("yes") if sla.is_overdue(report, now) else "",
-                (report.assigned_to.get_full_name() or report.assigned_to.username) if report.assigned_to else "",
-                safe_cell(report.reporter_name) if identity else "",
-                report.reporter_email if identity else "",
-                report.reporter_phone if identity else "",
-            ]
+            safe_row(
+                [
+                    report.display_reference,
+                    dates.to_local(report.created_at, tz).replace(tzinfo=None),
+                    report.get_kind_display(),
+                    report.unit.name,
+                    report.category.name if report.category else "",
+                    report.get_channel_display(),
+                    report.title,
+                    report.get_status_display(),
+                    dates.to_local(due, tz).replace(tzinfo=None) if due else None,
+                    _("yes") if sla.is_overdue(report, now) else "",
+                    (report.assigned_to.get_full_name() or report.assigned_to.username) if report.assigned_to else "",
+                    report.reporter_name if identity else "",
+                    report.reporter_email if identity else "",
+                    report.reporter_phone if identity else "",
+                ]
+            )
         )
     out = io.BytesIO()
     book.save(out)

@@ -166,7 +166,7 @@ def _bulk(units, n: int, start: int) -> None:
     statuses = list(Status)
     Complaint.objects.bulk_create(
         Complaint(
-            tracking_code=f"{start + i:012d}", unit=units[i % len(units)], kind=list(Kind)[i % 3],
+            tracking_digest=f"{start + i:064d}", unit=units[i % len(units)], kind=list(Kind)[i % 3],
             status=statuses[i % len(statuses)], title="t", description="d", identity_mode="anonymous",
             verification_due_at=NOW, resolution_due_at=NOW, rating=(i % 5) + 1 if i % 7 == 6 else None,
         )

@@ -15,7 +15,7 @@ from PIL import Image
 
 from complaints.models import Attachment, Complaint, ComplaintEvent, DueCount, EventKind, RecapCount, Status
 from complaints.public import intake
-from humas import dates, outbox
+from humas import codes, dates, outbox
 from humas.models import OutboxEmail
 from tests.servers import closed_port
 
@@ -41,12 +41,12 @@ def make_input(unit=None, **overrides) -> intake.ComplaintInput:
 
 
 def test_tracking_codes_are_12_crockford_characters_from_secrets():
-    codes = {intake.new_tracking_code() for _ in range(2000)}
-    assert len(codes) == 2000
-    assert all(len(c) == 12 and set(c) <= set(intake.ALPHABET) for c in codes)
+    made = {codes.new_code() for _ in range(2000)}
+    assert len(made) == 2000
+    assert all(len(c) == 12 and set(c) <= set(codes.ALPHABET) for c in made)
     # every position draws from the whole alphabet (a slip in the bit arithmetic would pin some characters)
-    assert all({c[i] for c in codes} == set(intake.ALPHABET) for i in range(intake.CODE_LENGTH))
-    assert len(intake.ALPHABET) ** intake.CODE_LENGTH >= 2**60
+    assert all({c[i] for c in made} == set(codes.ALPHABET) for i in range(codes.LENGTH))
+    assert len(codes.ALPHABET) ** codes.LENGTH >= 2**60
 
 
 @pytest.mark.parametrize(
@@ -61,16 +61,16 @@ def test_tracking_codes_are_12_crockford_characters_from_secrets():
     ],
 )
 def test_codes_are_read_without_regard_to_case_dashes_or_spaces(typed):
-    assert intake.normalise_code(typed) == "7KQ2M9XD4TNP"
+    assert codes.normalise(typed, "ADU") == "7KQ2M9XD4TNP"
 
 
 def test_crockford_look_alikes_are_read_as_digits():
-    assert intake.normalise_code("ADU-OKQ2-M9XD-4TNL") == "0KQ2M9XD4TN1"
+    assert codes.normalise("ADU-OKQ2-M9XD-4TNL", "ADU") == "0KQ2M9XD4TN1"
 
 
 @pytest.mark.parametrize("typed", ["", "ADU", "7KQ2M9XD4TN", "7KQ2M9XD4TNPX", "7KQ2M9XD4TU!", "<script>"])
 def test_malformed_codes_are_not_codes(typed):
-    assert intake.normalise_code(typed) is None
+    assert codes.normalise(typed, "ADU") is None
 
 
 # --- the service ------------------------------------------------------------------------------------------------
@@ -95,8 +95,12 @@ def test_submit_stores_complaint_first_event_due_dates_and_mails_the_receipt(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["budi@example.test"]
-    assert complaint.display_code in message.subject and complaint.display_code in message.body
-    assert complaint.display_code in message.alternatives[0][0]
+    # the code in the body (shown once), the non-secret reference in the subject; the row keeps only a hash
+    assert complaint.issued_code in message.body and complaint.issued_code in message.alternatives[0][0]
+    assert complaint.display_reference in message.subject and complaint.issued_code not in message.subject
+    stored = Complaint.objects.get(pk=complaint.pk)
+    assert stored.tracking_digest == codes.digest(codes.normalise(complaint.issued_code, "ADU"))
+    assert stored.reference == f"{timezone.localdate(stored.created_at).year}-{stored.pk:06d}"
     assert OutboxEmail.objects.get().status == OutboxEmail.Status.SENT
 
 

@@ -92,7 +92,7 @@ class TestQueue:
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = list(sheet.iter_rows(values_only=True))
-        assert rows[0][0] == "Kode lacak" and "Judul" in rows[0]
+        assert rows[0][0] == "Nomor referensi" and "Judul" in rows[0]
         titles = {row[6] for row in rows[1:]}
         assert titles == {"Laporan dengan nama", "Laporan anonim"}
         flat = " ".join(str(v) for row in rows for v in row if v)
@@ -178,7 +178,7 @@ class TestDetailAndActions:
         client = signed_in(officer)
         page = client.get(f"/staf/pengaduan/{copy.pk}/")
         assert [c.pk for c in page.context["similar"]][:1] == [original.pk]
-        response = client.post(f"/staf/pengaduan/{copy.pk}/mark_duplicate/", {"original": original.display_code})
+        response = client.post(f"/staf/pengaduan/{copy.pk}/mark_duplicate/", {"original": original.display_reference})
         assert response.status_code == 302
         copy.refresh_from_db()
         assert copy.duplicate_of == original and copy.status == Status.REJECTED
@@ -238,8 +238,9 @@ class TestStaffApi:
         assert ok.status_code == 200
 
     def test_the_api_never_shows_internal_notes_to_the_reporter_side(self, unit_tree, officer):
-        complaint = put_in(file(unit_tree["kanwil"]), Status.IN_PROGRESS)
+        filed = file(unit_tree["kanwil"])
+        complaint = put_in(filed, Status.IN_PROGRESS)
         workflow.add_internal_note(complaint, by=officer, note="HANYA-STAF")
         staff = signed_in(officer).get(f"/api/v1/staff/complaints/{complaint.pk}/").content.decode()
-        public = Client().get(f"/api/v1/complaints/{complaint.display_code}/").content.decode()
+        public = Client().get(f"/api/v1/complaints/{filed.issued_code}/").content.decode()
         assert "HANYA-STAF" in staff and "HANYA-STAF" not in public

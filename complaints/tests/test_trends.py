@@ -56,13 +56,13 @@ PREVIOUS = [
 # In another unit, in the same week: many reports of illegal fees, which must never reach kanwil's topics.
 OTHER_UNIT = [("Pungutan liar", f"Pungutan liar lagi, Rp{n}.000.") for n in range(12)]
 
-_codes = (f"T{n:011d}" for n in itertools.count())
+_codes = (f"T{n:063d}" for n in itertools.count())
 
 
 def file_reports(unit, texts, *, days_ago: float, spread: float = 5.0) -> None:
     """Store reports filed between `days_ago` and `days_ago + spread` days before NOW (bulk, not one by one)."""
     made = Complaint.objects.bulk_create(
-        Complaint(tracking_code=next(_codes), unit=unit, title=title, description=description)
+        Complaint(tracking_digest=next(_codes), unit=unit, title=title, description=description)
         for title, description in texts
     )
     step = spread / max(len(made), 1)

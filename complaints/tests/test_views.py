@@ -22,6 +22,12 @@ def file_one(client, **overrides):
     return client.post("/pengaduan/", form_data(**overrides))
 
 
+def code_on_receipt(client, response) -> str:
+    """The tracking code as the receipt page shows it (once) right after filing."""
+    html = client.get(response["Location"]).content.decode()
+    return re.search(r'id="tracking-code" data-code>([A-Z0-9-]+)<', html).group(1)
+
+
 def complaint_of(response) -> Complaint:
     pk = int(re.search(r"/pengaduan/terkirim/(\d+)/", response["Location"]).group(1))
     return Complaint.objects.get(pk=pk)
@@ -50,9 +56,13 @@ class TestFiling:
         assert complaint.attachments.count() == 2
         receipt = client.get(response["Location"])
         html = receipt.content.decode()
-        assert complaint.display_code in html
+        code = re.search(r'id="tracking-code" data-code>(ADU-[A-Z0-9-]+)<', html).group(1)
+        assert intake.find_by_code(code) == complaint
         assert "WITA" in html  # the verification date in the unit's zone
-        assert len(mail.outbox) == 1 and complaint.display_code in mail.outbox[0].body
+        assert len(mail.outbox) == 1 and code in mail.outbox[0].body
+        # shown once: a reload of the receipt shows the reference, never the code again
+        again = client.get(response["Location"]).content.decode()
+        assert code not in again and complaint.display_reference in again
 
     def test_the_receipt_is_only_for_the_browser_that_filed(self, client, unit_tree):
         response = file_one(client)
@@ -148,14 +158,16 @@ class TestFiling:
         assert missing.context["form"]["started"].value()  # a fresh stamp to send again
         assert Complaint.objects.count() == 0
 
-    def test_the_rate_limit_answers_429_and_keeps_the_form(self, client, unit_tree, settings):
+    def test_the_rate_limit_answers_429_without_reading_the_body(self, client, unit_tree, settings):
         settings.COMPLAINT_SUBMIT_LIMIT = 2
         assert file_one(client).status_code == 302
         assert file_one(client).status_code == 302
         third = file_one(client)
         assert third.status_code == 429
         html = third.content.decode()
-        assert "Terlalu banyak laporan" in html and "Jl. Pejanggik, Mataram" in html
+        # refused before the body is read (humas.security.RequestLimitsMiddleware): the page says how to get
+        # back to what was typed (the browser's Back button keeps it)
+        assert "Terlalu banyak permintaan" in html and "Kembali" in html and "Jl. Pejanggik" not in html
         assert Complaint.objects.count() == 2
         # another address is not affected
         assert client.post("/pengaduan/", form_data(), REMOTE_ADDR="10.1.2.3").status_code == 302
@@ -173,14 +185,16 @@ class TestFiling:
 @pytest.fixture
 def filed(client, unit_tree):
     response = file_one(client)
-    return complaint_of(response)
+    complaint = complaint_of(response)
+    complaint.issued_code = code_on_receipt(client, response)
+    return complaint
 
 
 @pytest.mark.django_db
 class TestTracking:
     def test_the_code_opens_the_report_in_any_case_and_with_any_dashes(self, unit_tree, filed):
         visitor = Client()
-        typed = filed.display_code.lower().replace("-", " ")
+        typed = filed.issued_code.lower().replace("-", " ")
         response = visitor.post("/pengaduan/lacak/", {"code": typed})
         assert response.status_code == 302 and response["Location"] == f"/pengaduan/lacak/{filed.pk}/"
         html = visitor.get(response["Location"]).content.decode()
@@ -204,7 +218,7 @@ class TestTracking:
         assert statuses[: settings.COMPLAINT_TRACK_LIMIT] == [404] * settings.COMPLAINT_TRACK_LIMIT
         assert set(statuses[settings.COMPLAINT_TRACK_LIMIT :]) == {429}
         # even the right code waits now: the limit is per address, not per guess
-        assert visitor.post("/pengaduan/lacak/", {"code": filed.display_code}).status_code == 429
+        assert visitor.post("/pengaduan/lacak/", {"code": filed.issued_code}).status_code == 429
 
     def test_tracking_never_shows_internal_notes_or_the_reporters_identity(self, unit_tree, filed, officer):
         with_note = workflow.locked(filed)
@@ -212,7 +226,7 @@ class TestTracking:
                       public_message="Sudah kami verifikasi.", internal_note="CATATAN-INTERNAL rahasia")  # fmt: skip
         ComplaintEvent.objects.create(complaint=filed, kind=EventKind.NOTE, actor=officer, internal_note="NOTE-2")
         visitor = Client()
-        visitor.post("/pengaduan/lacak/", {"code": filed.display_code})
+        visitor.post("/pengaduan/lacak/", {"code": filed.issued_code})
         html = visitor.get(f"/pengaduan/lacak/{filed.pk}/").content.decode()
         assert "Sudah kami verifikasi." in html
         assert "CATATAN-INTERNAL" not in html and "NOTE-2" not in html

@@ -319,7 +319,7 @@ def test_the_digest_sends_one_mail_per_handler_with_their_units_only(unit_tree, 
     assert digest.queue_digests(now=now) == 3  # officer, admin (kanwil), other officer
     assert digest.queue_digests(now=now) == 3 and OutboxEmail.objects.filter(key__startswith="sla-digest").count() == 3
     officer_mail = next(m for m in mail.outbox if m.to == [officer.email])
-    assert all(c.display_code in officer_mail.body for c in mine)
-    assert theirs.display_code not in officer_mail.body
+    assert all(c.display_reference in officer_mail.body for c in mine)
+    assert theirs.display_reference not in officer_mail.body
     assert "Budi" not in officer_mail.body  # no reporter identity in digests
     assert len([m for m in mail.outbox if m.to == [officer.email]]) == 1

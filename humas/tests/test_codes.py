@@ -31,3 +31,11 @@ def test_the_digest_is_keyed_and_old_keys_still_match():
     with override_settings(SECRET_KEY_FALLBACKS=["old-key-" + "x" * 50]):
         assert codes.matches(code, stored)
         assert not codes.matches(codes.new_code(), stored)
+
+
+def test_a_sealed_code_holds_nothing_readable_and_opens_only_for_its_purpose():
+    code = codes.new_code()
+    sealed = codes.seal(code, "complaint-receipt:7")
+    assert code not in sealed.upper() and len(sealed) == 15
+    assert codes.unseal(sealed, "complaint-receipt:7") == code
+    assert codes.unseal(sealed, "complaint-receipt:8") != code

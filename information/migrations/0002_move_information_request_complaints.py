@@ -26,12 +26,9 @@ OPEN = ("new", "verified", "in_progress", "waiting_reporter")
 
 
 def tracking_digest_of(complaint):
-    """The request's `tracking_digest` from the complaint. Today a complaint keeps its code in clear, so it is
-    hashed here with humas.codes.digest; once complaints keep only the same keyed hash (`tracking_digest`),
-    copy that value as it is."""
-    from humas import codes
-
-    return codes.digest(complaint.tracking_code)
+    """The request's `tracking_digest` from the complaint: the complaint keeps the same keyed hash of the same
+    code (humas.codes.digest, complaints 0007), copied as it is, so the reporter's code keeps working."""
+    return complaint.tracking_digest
 
 
 def _outcome(complaint, events):
@@ -137,7 +134,7 @@ def move_complaints(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("information", "0001_initial"),
-        ("complaints", "0006_summaries"),
+        ("complaints", "0008_drop_clear_tracking_codes"),
     ]
 
     operations = [migrations.RunPython(move_complaints, migrations.RunPython.noop)]

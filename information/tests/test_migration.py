@@ -56,7 +56,7 @@ def test_information_complaints_move_in_order_with_their_events_and_their_codes_
     assert Complaint.objects.get(pk=ordinary.pk).status == "new"
 
     client = Client()
-    response = client.post(reverse("information:track"), {"code": first.display_code})
+    response = client.post(reverse("information:track"), {"code": first.issued_code})
     assert response.status_code == 302 and response["Location"].endswith(f"/informasi/lacak/{moved[0].pk}/")
 
 

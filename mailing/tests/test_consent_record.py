@@ -34,8 +34,8 @@ def test_a_journalists_whole_journey_is_recorded_step_by_step(client, settings, 
     assert first.kind == EventKind.SUBSCRIBED and first.channel == "web" and first.by is None
     assert first.ip_hash and "127.0.0.1" not in first.ip_hash  # a keyed hash, not the address
     assert first.details["outlet"] == "Lombok Pos" and first.details["language"] == "id"
-    client.get(reverse("mailing:subscriber_confirm", args=[subscriptions.confirm_token(person)]))
-    client.get(reverse("mailing:subscriber_confirm", args=[subscriptions.confirm_token(person)]))  # again: no event
+    client.post(reverse("mailing:subscriber_confirm", args=[subscriptions.confirm_token(person)]))
+    client.post(reverse("mailing:subscriber_confirm", args=[subscriptions.confirm_token(person)]))  # again: no event
     manage = reverse("mailing:subscriber_manage", args=[subscriptions.manage_token(person.pk)])
     client.post(manage, {"units": [unit_tree["kanwil"].pk], "language": "en"})
     leave = reverse("mailing:subscriber_unsubscribe", args=[subscriptions.unsubscribe_token(person.pk)])

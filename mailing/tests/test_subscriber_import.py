@@ -53,6 +53,18 @@ def test_prior_consent_imports_confirmed_from_xlsx(client, admin):
     assert not mail.outbox
 
 
+def test_an_exported_file_imports_back_as_it_was(client, admin):
+    Subscriber.objects.create(name="=Rina", email="rina@pos.example", phone="+62812345678")
+    client.force_login(admin)
+    exported = b"".join(client.get(reverse("mailing:staff_subscribers_export")).streaming_content)
+    assert b"'=Rina" in exported  # written as text (humas.spreadsheets)
+    Subscriber.objects.all().delete()
+    upload = SimpleUploadedFile("mitra-media.csv", exported, content_type="text/csv")
+    client.post(reverse("mailing:staff_subscribers"), {"file": upload, "prior_consent": "on"})
+    back = Subscriber.objects.get()
+    assert (back.name, back.email) == ("=Rina", "rina@pos.example")
+
+
 def test_a_file_without_the_columns_is_refused(client, admin):
     client.force_login(admin)
     upload = SimpleUploadedFile("kontak.csv", b"foo,bar\n1,2\n")

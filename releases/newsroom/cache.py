@@ -83,13 +83,17 @@ def put(cache_key: str, value: Any, timeout: int = PAGE_CACHE_SECONDS) -> None:
     cache.set(cache_key, value, timeout)
 
 
-def fetch(parts: tuple, build: Callable[[], T], *, timeout: int = PAGE_CACHE_SECONDS) -> T:
-    """The entry named by `parts`, built and stored on a miss (built every time when Redis is away)."""
+def fetch(
+    parts: tuple, build: Callable[[], T], *, timeout: int = PAGE_CACHE_SECONDS, keep: Callable[[], bool] | None = None
+) -> T:
+    """The entry named by `parts`, built and stored on a miss (built every time when Redis is away). `keep`,
+    asked only on a miss, may say the built entry is not worth storing (a page for a made-up filter value)."""
     cache_key = key(*parts)
     if cache_key is None:
         return build()
     value = get(cache_key)
     if value is None:
         value = build()
-        put(cache_key, value, timeout)
+        if keep is None or keep():
+            put(cache_key, value, timeout)
     return value

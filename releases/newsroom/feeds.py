@@ -53,9 +53,13 @@ def guid(release: Release) -> str:
     return f"tag:{host},{release.created_at:%Y-%m-%d}:release:{release.pk}"
 
 
+def _filters(request: HttpRequest) -> selectors.Filters:
+    return selectors.Filters(unit=request.GET.get("unit", "").strip()[:80], tag=request.GET.get("tag", "").strip()[:70])
+
+
 def _scope(request: HttpRequest) -> tuple[selectors.Filters, str, str]:
     """The filters from ?unit= and ?tag=, and the feed's title and description. Unknown ones → 404."""
-    filters = selectors.Filters(unit=request.GET.get("unit", "")[:80], tag=request.GET.get("tag", "")[:70])
+    filters = _filters(request)
     portal = site_identity()["name"]
     title, description = (
         _("Press releases — %(name)s") % {"name": portal},
@@ -73,6 +77,12 @@ def _scope(request: HttpRequest) -> tuple[selectors.Filters, str, str]:
             raise Http404
         title = f"{title} — #{tag.name}"
     return filters, title, description
+
+
+def _feed_url(name: str, filters: selectors.Filters) -> str:
+    """The feed's own address from its normalised filters (a cached feed never repeats a visitor's query)."""
+    query = filters.query_string()
+    return _absolute(reverse(name)) + (f"?{query}" if query else "")
 
 
 def _items(filters: selectors.Filters) -> list[Release]:
@@ -124,9 +134,9 @@ def _build(request: HttpRequest, generator_class, feed_url_name: str) -> HttpRes
         link=link,
         description=description,
         language=translation.get_language() or settings.LANGUAGE_CODE,
-        feed_url=_absolute(request.get_full_path()),
+        feed_url=_feed_url(feed_url_name, filters),
         author_name=site_identity()["name"],
-        feed_guid=_absolute(reverse(feed_url_name)) + (f"?{request.GET.urlencode()}" if request.GET else ""),
+        feed_guid=_feed_url(feed_url_name, filters),
         ttl="15",
     )
     for release in releases:
@@ -149,8 +159,11 @@ def _build(request: HttpRequest, generator_class, feed_url_name: str) -> HttpRes
 
 
 def _cached(request: HttpRequest, kind: str, build) -> HttpResponse:
+    # keyed by the normalised ?unit= and ?tag= only: other parameters create no entries (unknown values
+    # answer 404 inside `build`, which is not cached)
+    filters = _filters(request)
     content, content_type = cache.fetch(
-        ("feed", kind, translation.get_language(), request.GET.urlencode()),
+        ("feed", kind, translation.get_language(), filters.unit, filters.tag),
         lambda: _entry(build()),
     )
     return HttpResponse(content, content_type=content_type)
@@ -200,7 +213,7 @@ def _json_feed(request: HttpRequest) -> HttpResponse:
         "version": "https://jsonfeed.org/version/1.1",
         "title": title,
         "home_page_url": _absolute(reverse("releases:list")),
-        "feed_url": _absolute(request.get_full_path()),
+        "feed_url": _feed_url("releases:json_feed", filters),
         "description": description,
         "language": translation.get_language() or settings.LANGUAGE_CODE,
         "authors": [{"name": portal["name"], "url": settings.SITE_URL + "/"}],

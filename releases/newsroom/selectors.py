@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -46,6 +47,25 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(self.unit or self.category or self.tag or self.year or self.q)
+
+    def query_string(self) -> str:
+        """The filters as a query string, known parameters only, in a fixed order: what cached pages and feeds
+        put in their links and keys (never the raw query a visitor sent)."""
+        pairs = [("unit", self.unit), ("category", self.category), ("tag", self.tag),
+                 ("year", str(self.year) if self.year else ""), ("q", self.q)]  # fmt: skip
+        return urlencode([(name, value) for name, value in pairs if value])
+
+
+def known_filters(filters: Filters) -> bool:
+    """Do the filters name only units, categories and years the newsroom has (from the cached facets)? A page
+    for a value nobody links to is built but not cached, so made-up values cannot fill the cache."""
+    found = facets()
+    return (
+        (not filters.unit or any(unit["slug"] == filters.unit for unit in found["units"]))
+        and (not filters.category or any(c["slug"] == filters.category for c in found["categories"]))
+        and (not filters.year or filters.year in found["years"])
+        and (not filters.tag or tag_by_slug(filters.tag) is not None)
+    )
 
 
 def search(queryset: QuerySet[Release], q: str) -> QuerySet[Release]:

@@ -4,6 +4,7 @@ without a session get whole pages from the cache until the newsroom changes (see
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -31,9 +32,13 @@ def cacheable(request: HttpRequest) -> bool:
     )
 
 
-def cached_page(request: HttpRequest, name: tuple, build: Callable[[], HttpResponse]) -> HttpResponse:
+def cached_page(
+    request: HttpRequest, name: tuple, build: Callable[[], HttpResponse], *, keep: Callable[[], bool] | None = None
+) -> HttpResponse:
     """`name` identifies the page's content (normalised filters, not the raw query string, so that junk
-    parameters cannot fill the cache)."""
+    parameters cannot fill the cache); the page must build its links from the same normalised values, never
+    from the request's query string. `keep`, asked on a miss: False for a page built but not cached (a filter
+    value nobody links to)."""
     if not cacheable(request):
         return build()
 
@@ -41,7 +46,7 @@ def cached_page(request: HttpRequest, name: tuple, build: Callable[[], HttpRespo
         response = build()
         return response.content, response["Content-Type"]
 
-    content, content_type = cache.fetch(("page", *name, translation.get_language()), entry)
+    content, content_type = cache.fetch(("page", *name, translation.get_language()), entry, keep=keep)
     return public(HttpResponse(content, content_type=content_type))
 
 
@@ -59,11 +64,9 @@ def newsroom_list(request: HttpRequest) -> HttpResponse:
     def build() -> HttpResponse:
         filters = selectors.Filters.from_query(request.GET)
         paginator = Paginator(selectors.public_list(filters), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
+        page = paginator.get_page(page_number)
         releases = list(page.object_list)
         selectors.attach_featured(releases)
-        query = request.GET.copy()
-        query.pop("page", None)
         return render(
             request,
             "releases/list.html",
@@ -72,22 +75,22 @@ def newsroom_list(request: HttpRequest) -> HttpResponse:
                 "releases": releases,
                 "filters": filters,
                 "facets": selectors.facets(),
-                "query": query.urlencode(),
+                "query": filters.query_string(),  # the normalised filters: the page may be cached
                 "feed_query": _feed_query(filters),
                 "canonical": absolute(request.path),
             },
         )
 
     filters = selectors.Filters.from_query(request.GET)
-    page_number = request.GET.get("page", "1")
-    page_number = page_number if page_number.isdigit() and len(page_number) < 6 else "1"
+    raw_page = request.GET.get("page", "1")
+    # the page built is the page named in the key: anything but a small number is page 1
+    page_number = str(int(raw_page)) if raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 5 else "1"
     name = ("list", filters.unit, filters.category, filters.tag, filters.year, filters.q, page_number)
-    return cached_page(request, name, build)
+    return cached_page(request, name, build, keep=lambda: selectors.known_filters(filters))
 
 
 def _feed_query(filters: selectors.Filters) -> str:
-    parts = [f"unit={filters.unit}" if filters.unit else "", f"tag={filters.tag}" if filters.tag else ""]
-    joined = "&".join(p for p in parts if p)
+    joined = urlencode([(name, value) for name, value in (("unit", filters.unit), ("tag", filters.tag)) if value])
     return f"?{joined}" if joined else ""
 
 

@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from humas import access
 from humas.errors import Refused
 from humas.models import Unit
-from humas.spreadsheets import safe_cell
+from humas.spreadsheets import safe_row
 from humas.views import staff_required
 
 from ..console import _refused, _release_for
@@ -31,7 +31,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @staff_required
 @require_POST
 def log_post(request: HttpRequest, pk: int) -> HttpResponse:
-    release = _release_for(request, pk)
+    release = _release_for(request, pk, "channel.log")  # a viewer sees the release (403), another unit's: 404
     form = PostForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
@@ -111,13 +111,13 @@ def _xlsx(report: reach.MonthlyReport) -> HttpResponse:
         cell.font = bold
     for release, views in report.top:
         published = release.published_at.date() if release.published_at else None
-        sheet.append([safe_cell(release.title), release.unit.name if release.unit_id else "", published, views])
+        sheet.append(safe_row([release.title, release.unit.name if release.unit_id else "", published, views]))
     channels = book.create_sheet("Per kanal")
     channels.append(["Sumber", "Dibaca"])
     for cell in channels[1]:
         cell.font = bold
     for _source, label, views in report.by_source:
-        channels.append([str(label), views])
+        channels.append(safe_row([str(label), views]))
     channels.append(["Jumlah", report.total])
     out = io.BytesIO()
     book.save(out)

@@ -89,8 +89,11 @@
       xhr.open("POST", form.action || window.location.href);
       xhr.upload.addEventListener("progress", function (e) { if (e.lengthComputable) { bar.value = Math.round(e.loaded * 100 / e.total); } });
       xhr.addEventListener("load", function () {
-        if (xhr.status < 300 && xhr.responseURL && xhr.responseURL !== window.location.href) { window.location.assign(xhr.responseURL); return; }
+        // the answer (the receipt after a redirect, or the form with its errors) replaces the page; loading the
+        // receipt's address again would not do: the receipt shows the tracking code only the first time
+        var moved = xhr.status < 300 && xhr.responseURL && xhr.responseURL !== window.location.href;
         document.open(); document.write(xhr.responseText); document.close();
+        if (moved && window.history && history.replaceState) { history.replaceState(null, "", xhr.responseURL); }
       });
       xhr.addEventListener("error", function () {
         button.disabled = false; button.textContent = label; bar.remove();
