@@ -7,7 +7,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from complaints.handling import digest
+        from complaints.handling import digest, duplicates
         from complaints.public.intake import receipt_email_context, update_email_context
         from complaints.reporting import trends
         from complaints.reporting import views as reporting_views
@@ -16,6 +16,7 @@ class ComplaintsConfig(AppConfig):
         outbox.register("emails/complaint_receipt", receipt_email_context)
         outbox.register("emails/complaint_update", update_email_context)
         outbox.register(digest.TEMPLATE, digest.digest_context)
+        outbox.register(duplicates.TEMPLATE, duplicates.answer_email_context)
         slots.register("staff_menu", staff_menu_entry, order=10)
         slots.register("staff_menu", reporting_views.render_menu, order=50)
         slots.register("staff_home", reporting_views.render_dashboard, order=10)

@@ -145,3 +145,26 @@ def seed(*, stdout, units) -> None:
         created += 1
     summaries.rebuild()  # the reports were back-dated after filing: count them on their new days
     stdout.write(f"Demo complaints: {len(categories)} categories, {created} reports.")
+    if officer is not None:
+        _seed_duplicate(officer, categories[0])
+
+
+def _seed_duplicate(officer, category) -> None:
+    """A report filed twice: the second marked as a duplicate of the first, whose answer reaches it."""
+    from humas.errors import Refused
+
+    def report(name: str) -> Complaint:
+        data = intake.ComplaintInput(
+            kind="complaint", title="Lampu penerangan jalan padam di depan sekolah",
+            description="Lampu jalan di depan SD Negeri 3 padam sejak sepekan; anak-anak pulang les dalam gelap.",
+            unit=category.unit, category=category, reporter_name=name, consent=True,
+        )  # fmt: skip
+        return intake.submit_complaint(data=data, files=[], channel=Channel.WEB)
+
+    original, duplicate = report("Warga Contoh Asal"), report("Warga Contoh Kedua")
+    try:
+        workflow.verify(original, by=officer)
+        workflow.mark_duplicate(duplicate, by=officer, original=original)
+        workflow.add_response(original, by=officer, message="Petugas sudah memeriksa; lampu diganti pekan ini.")
+    except Refused:  # the demo officer does not handle this unit
+        return

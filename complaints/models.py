@@ -241,6 +241,7 @@ class EventKind(models.TextChoices):
     OBJECTED = "objected", _("Reporter objected; reopened")
     CLOSED = "closed", _("Closed")
     DUPLICATE = "duplicate", _("Marked as duplicate")
+    SPLIT = "split", _("Split off from the original")
 
 
 class ImmutableRow(Exception):

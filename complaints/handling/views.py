@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from complaints.handling import queue, sla, workflow
+from complaints.handling import duplicates, queue, sla, workflow
 from complaints.handling.forms import ACTION_FORMS, StaffIntakeForm, handlers_in, run_action
 from complaints.models import Complaint
 from complaints.public import intake
@@ -119,6 +119,11 @@ def _detail_context(request, complaint: Complaint, forms_by_name: dict | None = 
         "actions": actions,
         "shows_identity": queue.shows_identity(user, complaint),
         "similar": queue.similar(user, complaint) if complaint.is_open else [],
+        "duplicates": list(
+            access.scope(user, "complaint.view", duplicates.duplicates_of(complaint.pk)).only(
+                "pk", "title", "tracking_code"
+            )
+        ),
         "due": sla.current_due(complaint),
         "overdue": sla.is_overdue(complaint),
         "public_attachment_ids": {a.pk for items in public_attachments(complaint).values() for a in items},
