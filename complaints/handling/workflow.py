@@ -115,6 +115,8 @@ ACTIONS: dict[str, Action] = {
             refusal=CLOSED_REFUSAL,
         ),
         _a("auto_close", gettext_lazy("Close automatically"), [S.RESOLVED], S.CLOSED, by=SYSTEM),
+        # a clarification release linked to the report was published (complaints.handling.clarifications)
+        _a("clarify", gettext_lazy("Clarification published"), list(S), None, by=SYSTEM),
     ]
 }
 
@@ -506,6 +508,13 @@ def auto_close_due(*, now=None) -> int:
             _finish(event)
             closed += 1
     return closed
+
+
+def clarify(complaint: Complaint | int, *, message: str) -> ComplaintEvent:
+    """A clarification release answers the report: a public event, whatever the status (the reporter's e-mail
+    is clarifications' own). Runs inside the caller's transaction."""
+    complaint = _start(complaint, "clarify", SYSTEM)
+    return _event(complaint, EventKind.CLARIFICATION, None, False, message, "", complaint.status, complaint.status)
 
 
 # --- the reporter's actions -----------------------------------------------------------------------------------
