@@ -17,7 +17,7 @@ class MailingConfig(AppConfig):
         from humas import outbox, slots
         from releases import publishing
 
-        from . import bounces, sections, subscriptions
+        from . import bounces, embargo, sections, subscriptions
 
         slots.register("staff_menu", sections.staff_menu_item, order=25)
         slots.register("newsroom_list", sections.newsroom_invitation)
@@ -27,6 +27,9 @@ class MailingConfig(AppConfig):
         outbox.register(subscriptions.CONFIRM_TEMPLATE, subscriptions.confirm_email_context)
         publishing.add_hook(publishing.PUBLISHED_HOOKS, "mailing.dispatch.start")
         publishing.add_hook(publishing.WITHDRAWN_HOOKS, "mailing.dispatch.withdrawn")
+        publishing.add_hook(publishing.EMBARGO_HOOKS, "mailing.embargo.start")
+        publishing.add_hook(publishing.EMBARGO_CHANGED_HOOKS, "mailing.embargo.changed")
+        outbox.register(embargo.NOTICE_TEMPLATE, embargo.notice_context)
         tracking.connect(bounces.on_tracking, dispatch_uid="mailing.bounces.on_tracking")
 
     def seed_demo(self, *, stdout, units) -> None:

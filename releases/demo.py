@@ -163,8 +163,12 @@ def seed(*, stdout, units: dict) -> None:
                 images.make_renditions(photo.pk)  # now, so the demo looks right without a worker
             if n % 9 == 8:
                 continue  # a few stay drafts for the console
+            if n == 23:  # one goes to the verified media partners under embargo, published in two days
+                publishing.update_release(release, by=admin, data={"embargo_until": now + timedelta(days=2)})
             publishing.submit(release, by=admin)
             publishing.approve(release, by=admin)
+            if n == 23:
+                continue
             if n % 12 == 11:
                 publishing.schedule(release, by=admin, publish_at=now + timedelta(days=2))
                 continue

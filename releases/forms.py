@@ -58,6 +58,39 @@ class ReleaseForm(forms.ModelForm):
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
         if len(self.fields["unit"].queryset) == 1 and not self.instance.pk:
             self.fields["unit"].initial = self.fields["unit"].queryset[0]
+        zone = self.instance.unit.time_zone if self.instance.unit_id else settings.TIME_ZONE
+        self.fields["embargo_until"] = UnitDateTimeField(
+            label=_("Embargo until"),
+            required=False,
+            input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            help_text=_(
+                "Optional, in the unit's time zone (%(zone)s). Verified media partners receive the release when it "
+                "is approved and may publish it from this time, when it is published here too."
+            )
+            % {"zone": dates.zone_abbreviation(zone)},
+        )
+        self.fields["embargo_until"].time_zone = zone
+        if self.instance.pk and self.instance.embargo_until:
+            self.initial["embargo_until"] = timezone.localtime(self.instance.embargo_until, dates.zone(zone))
+        if self.instance.status in ("published", "withdrawn"):
+            self.fields["embargo_until"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        until, unit = data.get("embargo_until"), data.get("unit")
+        if until is not None and unit is not None and unit.time_zone != self.fields["embargo_until"].time_zone:
+            # read again in the zone of the unit chosen in this form
+            naive = timezone.make_naive(until, dates.zone(self.fields["embargo_until"].time_zone))
+            until = data["embargo_until"] = timezone.make_aware(naive, dates.zone(unit.time_zone))
+        if (
+            until is not None
+            and self.has_changed()
+            and "embargo_until" in self.changed_data
+            and until <= timezone.now()
+        ):
+            self.add_error("embargo_until", _("The embargo time has passed. Choose a time in the future."))
+        return data
 
     def tag_names(self) -> list[str]:
         return [t.strip() for t in self.cleaned_data.get("tags_text", "").split(",") if t.strip()]
