@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -58,6 +60,7 @@ class ReleaseForm(forms.ModelForm):
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
         if len(self.fields["unit"].queryset) == 1 and not self.instance.pk:
             self.fields["unit"].initial = self.fields["unit"].queryset[0]
+        self.embargo_before = self.instance.embargo_until  # the instance takes the form's values when it validates
         zone = self.instance.unit.time_zone if self.instance.unit_id else settings.TIME_ZONE
         self.fields["embargo_until"] = UnitDateTimeField(
             label=_("Embargo until"),
@@ -71,8 +74,6 @@ class ReleaseForm(forms.ModelForm):
             % {"zone": dates.zone_abbreviation(zone)},
         )
         self.fields["embargo_until"].time_zone = zone
-        if self.instance.pk and self.instance.embargo_until:
-            self.initial["embargo_until"] = timezone.localtime(self.instance.embargo_until, dates.zone(zone))
         if self.instance.status in ("published", "withdrawn"):
             self.fields["embargo_until"].disabled = True
 
@@ -96,7 +97,11 @@ class ReleaseForm(forms.ModelForm):
         return [t.strip() for t in self.cleaned_data.get("tags_text", "").split(",") if t.strip()]
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+        data = {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+        old, new = self.embargo_before, data.get("embargo_until")
+        if old and new and old.replace(second=0, microsecond=0) == new.replace(second=0, microsecond=0):
+            data["embargo_until"] = old  # the form shows minutes: the same minute is no move of the embargo
+        return data
 
 
 class PhotoForm(forms.Form):
@@ -144,6 +149,12 @@ class UnitDateTimeField(forms.DateTimeField):
     def to_python(self, value):
         with timezone.override(dates.zone(self.time_zone)):
             return super().to_python(value)
+
+    def prepare_value(self, value):
+        """Shown in the unit's zone too (Django would show it in the site's)."""
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return timezone.make_naive(value, dates.zone(self.time_zone))
+        return super().prepare_value(value)
 
 
 class ActionForm(forms.Form):

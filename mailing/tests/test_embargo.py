@@ -11,6 +11,7 @@ import email.policy
 import re
 from collections import Counter
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
@@ -328,3 +329,28 @@ def test_staff_verify_and_revoke_an_outlet_and_who_may(client, unit_tree, editor
     again = client.post(f"/staf/mitra-media/outlet/{outlet.pk}/cabut/", follow=True)
     assert "belum terverifikasi" in again.content.decode()
     assert client.post(f"/staf/mitra-media/outlet/{outlet.pk}/hapus/").status_code == 404
+
+
+def test_saving_the_form_of_a_release_under_embargo_moves_nothing_and_nobody_is_told(
+    client, sink, approved_under_embargo, editor, django_capture_on_commit_callbacks
+):
+    release, _who = approved_under_embargo
+    Release.objects.filter(pk=release.pk).update(embargo_until=release.embargo_until.replace(second=42))
+    release.refresh_from_db()
+    client.force_login(editor)
+    form = client.get(f"/staf/siaran-pers/{release.pk}/ubah/").context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    shown = form["embargo_until"].value()
+    assert shown == timezone.localtime(release.embargo_until, ZoneInfo("Asia/Makassar")).replace(
+        tzinfo=None, microsecond=0
+    )
+    data.update(unit=release.unit_id, title="Jembatan Baru Dibuka Senin Pagi", category="", tags_text="jembatan",
+                embargo_until=shown.strftime("%Y-%m-%dT%H:%M"))  # fmt: skip
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
+    start = len(sink.messages)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/staf/siaran-pers/{release.pk}/ubah/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    release.refresh_from_db()
+    assert release.title.endswith("Pagi") and release.embargo_until.second == 42
+    assert len(sink.messages) == start
