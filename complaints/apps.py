@@ -21,6 +21,7 @@ class ComplaintsConfig(AppConfig):
         outbox.register(duplicates.TEMPLATE, duplicates.answer_email_context)
         outbox.register(clarifications.TEMPLATE, clarifications.email_context)
         interface.on_published(clarifications.release_published)
+        interface.provide_linker(clarifications.link_topic)
         slots.register("staff_release_forms", handling_views.release_clarifications_section, order=50)
         slots.register("staff_menu", staff_menu_entry, order=10)
         slots.register("staff_menu", reporting_views.render_menu, order=50)

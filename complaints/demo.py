@@ -24,6 +24,7 @@ from complaints.models import (
 )
 from complaints.public import intake
 from complaints.reporting import summaries
+from humas import access
 
 CATEGORIES = [
     ("Pelayanan publik", "Antrean, sikap petugas, prosedur yang berbelit.", 14),
@@ -145,8 +146,9 @@ def seed(*, stdout, units) -> None:
         created += 1
     summaries.rebuild()  # the reports were back-dated after filing: count them on their new days
     stdout.write(f"Demo complaints: {len(categories)} categories, {created} reports.")
-    if officer is not None:
-        _seed_duplicate(officer, categories[0])
+    handled = [c for c in categories if officer is not None and access.can(officer, "complaint.handle", c.unit)]
+    if handled:
+        _seed_duplicate(officer, handled[0])
 
 
 def _seed_duplicate(officer, category) -> None:

@@ -4,8 +4,9 @@ and links it to those reports; when it is published, each reporter is told.
 
 - `releases` provides the reader of a release as plain data (`provide_release`) and, after a release's first
   publication, calls `published(release_id)`;
-- `complaints` keeps the links and tells the reporters: it registers its handler with `on_published` and
-  reads a release with `release(release_id)`.
+- `complaints` keeps the links and tells the reporters: it registers its handler with `on_published`, reads a
+  release with `release(release_id)`, and offers its door for linking from outside (`provide_linker`,
+  `link_topic`: every open report of a topic, e.g. from the releases' demo data).
 
 Both register from their AppConfig.ready(); humas imports neither.
 """
@@ -35,6 +36,7 @@ class ReleaseInfo:
 
 _reader: list[Callable[[int], ReleaseInfo | None]] = []
 _handlers: list[Callable[[int], object]] = []
+_linker: list[Callable[..., int]] = []
 
 
 def provide_release(reader: Callable[[int], ReleaseInfo | None]) -> None:
@@ -60,3 +62,14 @@ def published(release_id: int) -> None:
             handler(release_id)
         except Exception:
             logger.exception("clarification handler %r failed for release %s", handler, release_id)
+
+
+def provide_linker(linker: Callable[..., int]) -> None:
+    """Complaints' `link_topic(*, by, release_id, label) -> int` (the last registration wins)."""
+    _linker[:] = [linker]
+
+
+def link_topic(*, by, release_id: int, label: str) -> int:
+    """Link every open report of a topic (in `by`'s units) to the release; how many links are new. Raises
+    what complaints' service raises (humas.errors.Refused). 0 when no app keeps complaints."""
+    return _linker[0](by=by, release_id=release_id, label=label) if _linker else 0

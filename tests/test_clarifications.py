@@ -191,3 +191,14 @@ def test_complaints_and_releases_never_import_each_other():
     assert "releases" not in _imports("complaints") and "mailing" not in _imports("complaints")
     assert "complaints" not in _imports("releases")
     assert not {"complaints", "releases", "mailing"} & _imports("humas")
+
+
+@pytest.mark.django_db
+def test_the_interface_links_a_topic_for_callers_outside_complaints(unit_tree, editor):
+    from humas import clarifications as interface
+
+    lights = file(unit_tree["kanwil"], title="Lampu jalan padam di Jl. Udayana")
+    file(unit_tree["kanwil"], title="Sampah menumpuk di pasar", description="Sampah tidak diangkut.")
+    release = approved(unit_tree["kanwil"], editor)
+    assert interface.link_topic(by=editor, release_id=release.pk, label="lampu jalan") == 1
+    assert list(Clarification.objects.values_list("complaint_id", flat=True)) == [lights.pk]
