@@ -25,6 +25,7 @@ from complaints.models import (
 )
 from complaints.public import intake
 from complaints.reporting import summaries
+from humas import access
 
 CATEGORIES = [
     ("Pelayanan publik", "Antrean, sikap petugas, prosedur yang berbelit.", 14),
@@ -163,3 +164,27 @@ def seed(*, stdout, units) -> None:
             f"  Track a resolved demo report at /pengaduan/lacak/ with {to_try} (shown only now: the portal keeps "
             "only a keyed hash of each code); rate it or object from its page. Staff see it as its reference."
         )
+    handled = [c for c in categories if officer is not None and access.can(officer, "complaint.handle", c.unit)]
+    if handled:
+        _seed_duplicate(officer, handled[0])
+
+
+def _seed_duplicate(officer, category) -> None:
+    """A report filed twice: the second marked as a duplicate of the first, whose answer reaches it."""
+    from humas.errors import Refused
+
+    def report(name: str) -> Complaint:
+        data = intake.ComplaintInput(
+            kind="complaint", title="Lampu penerangan jalan padam di depan sekolah",
+            description="Lampu jalan di depan SD Negeri 3 padam sejak sepekan; anak-anak pulang les dalam gelap.",
+            unit=category.unit, category=category, reporter_name=name, consent=True,
+        )  # fmt: skip
+        return intake.submit_complaint(data=data, files=[], channel=Channel.WEB)
+
+    original, duplicate = report("Warga Contoh Asal"), report("Warga Contoh Kedua")
+    try:
+        workflow.verify(original, by=officer)
+        workflow.mark_duplicate(duplicate, by=officer, original=original)
+        workflow.add_response(original, by=officer, message="Petugas sudah memeriksa; lampu diganti pekan ini.")
+    except Refused:  # the demo officer does not handle this unit
+        return

@@ -258,6 +258,8 @@ class EventKind(models.TextChoices):
     OBJECTED = "objected", _("Reporter objected; reopened")
     CLOSED = "closed", _("Closed")
     DUPLICATE = "duplicate", _("Marked as duplicate")
+    SPLIT = "split", _("Split off from the original")
+    CLARIFICATION = "clarification", _("Clarification published")
 
 
 class ImmutableRow(Exception):
@@ -316,6 +318,40 @@ class ComplaintEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRow("complaint events are immutable")
+
+
+class Clarification(models.Model):
+    """A press release linked to a report as its public clarification. The release lives in `releases`, which
+    complaints never imports: it is named by its id, and what the reporter is shown of it (title, summary,
+    address) is copied here when they are told. Made and read by complaints.handling.clarifications."""
+
+    complaint = models.ForeignKey(Complaint, related_name="clarifications", on_delete=models.CASCADE)
+    release_id = models.BigIntegerField(_("press release"), db_index=True)
+    release_title = models.CharField(_("release title"), max_length=200)
+    release_summary = models.TextField(_("release summary"), blank=True)
+    release_url = models.URLField(_("release address"), max_length=500, blank=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("linked by"), related_name="+", on_delete=models.SET_NULL, null=True
+    )
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("reporter told at"), null=True, blank=True)
+    event = models.ForeignKey(
+        ComplaintEvent, verbose_name=_("event"), related_name="+", on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("clarification")
+        verbose_name_plural = _("clarifications")
+        ordering = ["linked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "release_id"], name="clarification_once_per_release"),
+        ]
+        indexes = [
+            models.Index(fields=["release_id"], condition=models.Q(notified_at__isnull=True), name="clarification_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} ← {self.release_id}"
 
 
 class AttachmentKind(models.TextChoices):

@@ -17,3 +17,10 @@ def auto_close_task() -> int:
     from complaints.handling.workflow import auto_close_due
 
     return auto_close_due()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def clarify_reporters_task(release_id: int) -> int:
+    from complaints.handling.clarifications import notify_published
+
+    return notify_published(release_id)

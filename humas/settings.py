@@ -507,6 +507,7 @@ LOGGING = {
 SUBSCRIBE_LIMIT = env_int("SUBSCRIBE_LIMIT", 10)  # subscription forms per address per hour
 SUBSCRIBE_FORM_MIN_SECONDS = env_int("SUBSCRIBE_FORM_MIN_SECONDS", 3)
 SUBSCRIBE_CONFIRM_DAYS = env_int("SUBSCRIBE_CONFIRM_DAYS", 7)  # the confirmation link expires after this
+EMBARGO_PREVIEW_DAYS = env_int("EMBARGO_PREVIEW_DAYS", 14)  # an embargoed preview link expires after this
 SUBSCRIBER_BOUNCE_LIMIT = env_int("SUBSCRIBER_BOUNCE_LIMIT", 3)  # hard bounces before an address is stopped
 DISPATCH_BATCH_SIZE = env_int("DISPATCH_BATCH_SIZE", 100)  # messages per send task, one SMTP connection each
 DISPATCH_RATE_PER_SECOND = env_int("DISPATCH_RATE_PER_SECOND", 0)  # all workers together; 0: no limit

@@ -13,9 +13,11 @@ from .models import Delivery, MediaPartner, Subscriber, SubscriberEvent
 
 @admin.register(MediaPartner)
 class MediaPartnerAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "verified"]
+    list_display = ["name", "kind", "verified", "verified_at"]
     list_filter = ["kind", "verified"]
     search_fields = ["name"]
+    # verification is the console's (mailing.partners: who and when, revocable), not a checkbox here
+    readonly_fields = ["verified", "verified_by", "verified_at", "revoked_by", "revoked_at"]
 
 
 class ReadOnly:

@@ -17,7 +17,7 @@ class MailingConfig(AppConfig):
         from humas import outbox, retention, slots
         from releases import publishing
 
-        from . import bounces, dispatch, sections, subscriptions
+        from . import bounces, dispatch, embargo, sections, subscriptions
         from . import retention as mailing_retention
 
         slots.register("staff_menu", sections.staff_menu_item, order=25)
@@ -36,6 +36,9 @@ class MailingConfig(AppConfig):
         retention.register("subscribers", mailing_retention.purge)
         publishing.add_hook(publishing.PUBLISHED_HOOKS, "mailing.dispatch.start")
         publishing.add_hook(publishing.WITHDRAWN_HOOKS, "mailing.dispatch.withdrawn")
+        publishing.add_hook(publishing.EMBARGO_HOOKS, "mailing.embargo.start")
+        publishing.add_hook(publishing.EMBARGO_CHANGED_HOOKS, "mailing.embargo.changed")
+        outbox.register(embargo.NOTICE_TEMPLATE, embargo.notice_context)
         tracking.connect(bounces.on_tracking, dispatch_uid="mailing.bounces.on_tracking")
 
     def seed_demo(self, *, stdout, units) -> None:

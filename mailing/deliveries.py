@@ -22,11 +22,12 @@ from .models import Delivery, DeliveryStatus
 SHARED = ("status", "attempts", "last_error", "sent_at", "lease_until", "next_attempt_at")
 
 
-def insert(dispatch_id: int, subscriber_ids: Iterable[int]) -> None:
+def insert(dispatch_id: int, subscriber_ids: Iterable[int], *, embargoed: bool = False) -> None:
     """One pending row per subscriber, in one INSERT … ON CONFLICT DO NOTHING: the unique (dispatch,
-    subscriber) makes a second run add nothing."""
+    subscriber) makes a second run add nothing (and a subscriber who had the embargoed copy gets no other)."""
     Delivery.objects.bulk_create(
-        [Delivery(dispatch_id=dispatch_id, subscriber_id=pk) for pk in subscriber_ids], ignore_conflicts=True
+        [Delivery(dispatch_id=dispatch_id, subscriber_id=pk, embargoed=embargoed) for pk in subscriber_ids],
+        ignore_conflicts=True,
     )
 
 
@@ -41,6 +42,8 @@ class Row:
     email: str
     language: str
     subscriber_status: str
+    embargoed: bool
+    outlet_verified: bool | None
     status: str = DeliveryStatus.SENDING
     last_error: str = ""
     sent_at: datetime | None = None
@@ -49,7 +52,7 @@ class Row:
 
 
 FIELDS = ("pk", "attempts", "subscriber_id", "subscriber__name", "subscriber__email", "subscriber__language",
-          "subscriber__status")  # fmt: skip
+          "subscriber__status", "embargoed", "subscriber__outlet__verified")  # fmt: skip
 
 
 def claim(dispatch_id: int, size: int, *, now: datetime) -> list[Row]:

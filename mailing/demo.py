@@ -10,7 +10,7 @@ from django.utils import timezone
 from releases.models import Release, Status
 
 from . import dispatch
-from .models import EventKind, MediaPartner, OutletKind, Subscriber, SubscriberEvent, SubscriberStatus
+from .models import Delivery, EventKind, MediaPartner, OutletKind, Subscriber, SubscriberEvent, SubscriberStatus
 
 MAILED_DEMO_RELEASES = 2
 
@@ -27,9 +27,23 @@ def seed(*, stdout) -> None:
     if admin is not None:  # the demo's humas admin may look at the media partners in the admin too
         admin.user_permissions.add(*Permission.objects.filter(content_type__app_label="mailing"))
     seed_media_partners(stdout=stdout)
+    if admin is not None:
+        for partner in MediaPartner.objects.filter(verified=True, verified_at__isnull=True):
+            MediaPartner.objects.filter(pk=partner.pk).update(verified_by=admin, verified_at=timezone.now())
+    send_embargoed_copies(stdout=stdout)
     mailed = skip_mailing_but_newest()
     if mailed:
         stdout.write(f"E-mailed to the media partners (var/mail/ in the embedded mode): {', '.join(mailed)}.")
+
+
+def send_embargoed_copies(*, stdout) -> None:
+    """The demo's release under embargo was approved before the partners existed: send its embargoed copy now."""
+    from . import embargo
+
+    for release in Release.objects.filter(status=Status.SCHEDULED, embargo_until__isnull=False):
+        if not Delivery.objects.filter(dispatch__release=release, embargoed=True).exists():
+            embargo.start(release.pk)
+            stdout.write(f"Under embargo, to the verified media partners: {release.title}.")
 
 
 def skip_mailing_but_newest() -> list[str]:

@@ -39,7 +39,15 @@ from humas.outages import outage
 from releases.models import Release, ReleasePhoto, Status
 
 from . import deliveries, release_mail, subscriptions
-from .models import Delivery, DeliveryStatus, Dispatch, DispatchState, Subscriber, SubscriberStatus
+from .models import (
+    Delivery,
+    DeliveryStatus,
+    Dispatch,
+    DispatchPhase,
+    DispatchState,
+    Subscriber,
+    SubscriberStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +62,24 @@ STOP_CHECK_SECONDS = 1.0  # how often a batch still sending looks whether its re
 
 def start(release_id: int) -> int | None:
     """The releases.publishing.PUBLISHED_HOOKS entry: one Dispatch per release (a second call finds it and
-    does nothing)."""
+    does nothing). A dispatch made under embargo turns public: it prepares again from the first subscriber,
+    and the unique (dispatch, subscriber) skips those who had the embargoed copy; rows of the embargo that
+    were cancelled (the embargo was withdrawn before they went) are due again, as ordinary messages."""
     with transaction.atomic():
         dispatch, created = Dispatch.objects.get_or_create(release_id=release_id)
-        if created:
-            transaction.on_commit(lambda: _enqueue_coordinator(dispatch.pk))
-    return dispatch.pk if created else None
+        if not created:
+            dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+            if dispatch.phase != DispatchPhase.EMBARGO:
+                return None
+            Delivery.objects.filter(dispatch=dispatch, status=DeliveryStatus.CANCELLED).update(
+                status=DeliveryStatus.PENDING, embargoed=False, attempts=0, next_attempt_at=None, last_error=""
+            )
+            Dispatch.objects.filter(pk=dispatch.pk).update(
+                phase=DispatchPhase.PUBLIC, state=DispatchState.PREPARING, cursor=0, finished_at=None
+            )
+        dispatch_id = dispatch.pk
+        transaction.on_commit(lambda: _enqueue_coordinator(dispatch_id))
+    return dispatch_id
 
 
 def skip(release_id: int) -> bool:
@@ -118,24 +138,30 @@ def recipients(release: Release):
     return Subscriber.objects.filter(matches, status=SubscriberStatus.CONFIRMED)
 
 
+def embargo_recipients(release: Release):
+    """Those of `recipients` who write for a verified media partner: they receive the release under embargo."""
+    return recipients(release).filter(outlet__verified=True)
+
+
 def coordinate(dispatch_id: int) -> int:
     """Create the dispatch's delivery rows chunk by chunk and enqueue the send tasks. Returns rows made."""
     dispatch = Dispatch.objects.select_related("release").get(pk=dispatch_id)
     if dispatch.state != DispatchState.PREPARING:
         return 0
     release = dispatch.release
-    query = recipients(release).order_by("pk").values_list("pk", flat=True)
+    embargoed = dispatch.phase == DispatchPhase.EMBARGO
+    query = (embargo_recipients if embargoed else recipients)(release).order_by("pk").values_list("pk", flat=True)
     batch = settings.DISPATCH_BATCH_SIZE
     made = 0
     while True:
         with transaction.atomic():
             locked = Dispatch.objects.select_for_update().get(pk=dispatch_id)
-            if locked.state != DispatchState.PREPARING:
+            if locked.state != DispatchState.PREPARING or locked.phase != dispatch.phase:
                 return made
             ids = list(query.filter(pk__gt=locked.cursor)[:COORDINATOR_CHUNK])
             fields = {}
             if ids:
-                deliveries.insert(dispatch_id, ids)
+                deliveries.insert(dispatch_id, ids, embargoed=embargoed)
                 fields["cursor"] = ids[-1]
                 count = math.ceil(len(ids) / batch)
                 transaction.on_commit(lambda count=count: _enqueue_sends(dispatch_id, count))
@@ -223,7 +249,7 @@ def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
     if dispatch is None or dispatch.state == DispatchState.STOPPED:
         return outcome
     release = dispatch.release
-    if release.status != Status.PUBLISHED:
+    if not sendable(dispatch, release):
         stop(dispatch_id)
         return outcome
     now = timezone.now()
@@ -257,7 +283,9 @@ def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
                         done.append(rest)
                     break
             row.attempts += 1
-            if row.subscriber_status != SubscriberStatus.CONFIRMED:  # left or bounced since the row was made
+            under_embargo = row.embargoed and release.status != Status.PUBLISHED
+            if row.subscriber_status != SubscriberStatus.CONFIRMED or (under_embargo and not row.outlet_verified):
+                # left or bounced since the row was made, or their outlet's verification was revoked meanwhile
                 row.status, row.lease_until = DeliveryStatus.CANCELLED, None
                 done.append(row)
                 continue
@@ -267,6 +295,7 @@ def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
                 email=row.email,
                 language=row.language,
                 message_id=deliveries.message_id(batch, row.pk, host),
+                embargo_delivery=row.pk if under_embargo else None,
             )
             _throttle(rate)
             try:
@@ -311,6 +340,14 @@ def send_batch(dispatch_id: int, *, size: int | None = None) -> Outcome:
     else:
         finish_if_done(dispatch_id)
     return outcome
+
+
+def sendable(dispatch: Dispatch, release: Release) -> bool:
+    """A dispatch sends while its release is published, or, made under embargo, while the release is out
+    under an embargo that has not lifted."""
+    if release.status == Status.PUBLISHED:
+        return True
+    return dispatch.phase == DispatchPhase.EMBARGO and release.under_embargo
 
 
 def _due(dispatch_id: int, now):

@@ -28,7 +28,18 @@ class MediaPartner(TimeStampedModel):
     name = models.CharField(_("outlet name"), max_length=150, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=OutletKind.choices, default=OutletKind.ONLINE)
     website = models.URLField(_("website"), blank=True)
+    # a verified outlet's confirmed journalists receive releases under embargo (mailing.partners)
     verified = models.BooleanField(_("verified"), default=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), related_name="+", on_delete=models.SET_NULL,
+        null=True, blank=True,
+    )  # fmt: skip
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verification revoked by"), related_name="+",
+        on_delete=models.SET_NULL, null=True, blank=True,
+    )  # fmt: skip
+    revoked_at = models.DateTimeField(_("verification revoked at"), null=True, blank=True)
 
     class Meta:
         db_table = "releases_mediapartner"
@@ -135,13 +146,21 @@ class DispatchState(models.TextChoices):
     STOPPED = "stopped", _("Stopped (release withdrawn)")
 
 
+class DispatchPhase(models.TextChoices):
+    EMBARGO = "embargo", _("Under embargo: verified media partners")
+    PUBLIC = "public", _("Published: every subscriber")
+
+
 class Dispatch(models.Model):
-    """One per first publication of a release."""
+    """One per release: made at its first publication, or earlier at its approval under embargo (the phase
+    `embargo` sends to verified media partners only; the publication turns it to `public`, whose rows skip
+    those already sent through the unique (dispatch, subscriber))."""
 
     release = models.OneToOneField(
         "releases.Release", verbose_name=_("press release"), related_name="dispatch", on_delete=models.CASCADE
     )
     state = models.CharField(_("state"), max_length=10, choices=DispatchState.choices, default=DispatchState.PREPARING)
+    phase = models.CharField(_("phase"), max_length=10, choices=DispatchPhase.choices, default=DispatchPhase.PUBLIC)
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
     # the coordinator's keyset cursor: the last subscriber id turned into a delivery row
     cursor = models.BigIntegerField(default=0)
@@ -177,6 +196,7 @@ class Delivery(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    embargoed = models.BooleanField(default=False)  # made under embargo: sent as the embargoed copy
 
     class Meta:
         db_table = "releases_delivery"
@@ -211,3 +231,23 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return self.digest[:12]
+
+
+class EmbargoView(models.Model):
+    """One opening of an embargoed preview link: whose link (the delivery), when, from which address (a keyed
+    hash, as in the consent record) and whether that address is new for this link (a forwarded link)."""
+
+    delivery = models.ForeignKey(Delivery, related_name="embargo_views", on_delete=models.CASCADE)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    ip_hash = models.CharField(_("address hash"), max_length=64, blank=True)
+    new_address = models.BooleanField(_("from a new address"), default=False)
+    refused = models.CharField(_("refused because"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("embargoed preview view")
+        verbose_name_plural = _("embargoed preview views")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["delivery", "-at"], name="embargo_view_delivery")]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} {self.at:%Y-%m-%d %H:%M}"

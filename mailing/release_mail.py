@@ -37,6 +37,8 @@ from releases.models import Release
 from . import subscriptions
 
 TEMPLATE = "emails/release_mail"
+EMBARGO_TEMPLATE = "emails/release_embargo"
+PREVIEW_PLACEHOLDER = "@@PREVIEW@@"  # the embargoed copy's personal preview link
 # per-subscriber fields: the templates are rendered once per release and language with these in their place
 PLACEHOLDERS = {"name": "@@NAME@@", "manage_url": "@@MANAGE@@", "unsubscribe_url": "@@UNSUBSCRIBE@@"}
 LINE_LIMIT = 998  # RFC 5321 § 4.5.3.1.6, without the CRLF
@@ -67,7 +69,47 @@ def render(release: Release, language: str, photo_url: str) -> Rendered:
 def fill(template: str, values: dict[str, str], *, html: bool) -> str:
     for key, placeholder in PLACEHOLDERS.items():
         template = template.replace(placeholder, escape(values[key]) if html else values[key])
+    if "preview_url" in values:
+        template = template.replace(
+            PREVIEW_PLACEHOLDER, escape(values["preview_url"]) if html else values["preview_url"]
+        )
     return template
+
+
+def render_embargo(release: Release, language: str, photo_url: str) -> Rendered:
+    """The embargoed copy: EMBARGO in the subject and the body, the release's text, a personal preview link
+    (PREVIEW_PLACEHOLDER) instead of the public page, which does not exist yet."""
+    from releases.publishing import embargo_text
+
+    with translation.override(language):
+        context = {
+            "release": release,
+            "photo_url": photo_url,
+            "embargo": embargo_text(release),
+            "preview_url": PREVIEW_PLACEHOLDER,
+            **PLACEHOLDERS,
+        }
+        subject = " ".join(render_to_string(f"{EMBARGO_TEMPLATE}.subject.txt", context).split())
+        return Rendered(
+            subject,
+            render_to_string(f"{EMBARGO_TEMPLATE}.txt", context),
+            render_to_string(f"{EMBARGO_TEMPLATE}.html", context),
+        )
+
+
+def embargo_message(
+    rendered: Rendered, *, release: Release, to: str, name: str, links: dict[str, str], preview_url: str,
+    message_id: str, connection: Any = None,
+) -> EmailMultiAlternatives:  # fmt: skip
+    """One embargoed copy: the list's headers and X-Embargo-Until (the time it lifts, RFC 3339)."""
+    values = {"name": name, **links, "preview_url": preview_url}
+    email = _build(
+        rendered, text=fill(rendered.text, values, html=False), html=fill(rendered.html, values, html=True),
+        to=to, message_id=message_id, unsubscribe_url=links["unsubscribe_url"], reply_to=release.contact_email,
+        connection=connection,
+    )  # fmt: skip
+    email.extra_headers["X-Embargo-Until"] = release.embargo_until.isoformat()
+    return email
 
 
 def message(
@@ -163,9 +205,10 @@ CACHE_SIZE = 32
 _rendered: OrderedDict[tuple, Rendered] = OrderedDict()
 
 
-def rendered_for(release: Release, language: str, photo_url: str) -> Rendered:
-    key = (release.pk, release.updated_at, language, photo_url, settings.SITE_URL)
-    value = _rendered.pop(key) if key in _rendered else render(release, language, photo_url)
+def rendered_for(release: Release, language: str, photo_url: str, *, embargo: bool = False) -> Rendered:
+    key = (release.pk, release.updated_at, language, photo_url, settings.SITE_URL, embargo)
+    make = render_embargo if embargo else render
+    value = _rendered.pop(key) if key in _rendered else make(release, language, photo_url)
     _rendered[key] = value
     while len(_rendered) > CACHE_SIZE:
         _rendered.popitem(last=False)
@@ -194,11 +237,24 @@ class Composer:
         self.links: dict[str, Callable[[int], dict[str, str]]] = {}
         self.serialised: dict[str, Serialised] = {}
 
-    def compose(self, *, subscriber_id: int, name: str, email: str, language: str, message_id: str) -> Prepared:
+    def compose(
+        self, *, subscriber_id: int, name: str, email: str, language: str, message_id: str,
+        embargo_delivery: int | None = None,
+    ) -> Prepared:  # fmt: skip
+        """`embargo_delivery`: the delivery's id when it is the embargoed copy (built the ordinary way, with
+        its personal preview link signed for that delivery)."""
         if language not in self.links:
             self.links[language] = subscriptions.link_maker(language)
-        rendered = rendered_for(self.release, language, self.photo_url)
         links = self.links[language](subscriber_id)
+        if embargo_delivery is not None:
+            from . import embargo
+
+            rendered = rendered_for(self.release, language, self.photo_url, embargo=True)
+            return Prepared(to=email, email=embargo_message(
+                rendered, release=self.release, to=email, name=name, links=links, message_id=message_id,
+                preview_url=embargo.preview_url(embargo_delivery, language),
+            ))  # fmt: skip
+        rendered = rendered_for(self.release, language, self.photo_url)
         if self.smtp:
             if language not in self.serialised:
                 self.serialised[language] = Serialised(rendered, reply_to=self.release.contact_email)

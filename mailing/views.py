@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -20,9 +20,9 @@ from humas.security import client_ip
 from humas.views import staff_required
 from releases.models import Release
 
-from . import dispatch, subscriber_import, subscriptions
+from . import dispatch, embargo, partners, subscriber_import, subscriptions
 from .forms import ImportForm, PreferencesForm, SubscribeForm
-from .models import Delivery, DeliveryStatus, Dispatch, DispatchState, Subscriber, SubscriberStatus
+from .models import Delivery, DeliveryStatus, Dispatch, DispatchState, MediaPartner, Subscriber, SubscriberStatus
 
 LOG_SIZE = 50
 
@@ -131,6 +131,7 @@ def dispatch_progress(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("-pk")[:LOG_SIZE]
         )
         context["live"] = item.state in (DispatchState.PREPARING, DispatchState.SENDING)
+        context["embargo_views"] = embargo.views_by_delivery(item.pk)
         context["may_resend"] = access.can(request.user, "subscriber.manage", release)
     return render(request, "mailing/dispatch.html", context)
 
@@ -168,6 +169,35 @@ def send_test(request: HttpRequest, pk: int) -> HttpResponse:
             % {"address": address},
         )
     return redirect("releases:staff_detail", pk=pk)
+
+
+# --- the embargoed preview ---------------------------------------------------------------------------
+
+EMBARGO_STATUS = {"invalid": 400, "expired": 410, "withdrawn": 410, "unverified": 403}
+
+
+def embargo_preview(request: HttpRequest, token: str) -> HttpResponse:
+    """The release under embargo for the media partner the link was sent to: named on the page, never
+    indexed, each view logged; a refused link says why (and a lifted embargo leads to the public page)."""
+    preview = embargo.open_preview(token, ip=client_ip(request))
+    if preview.problem == "published":
+        return redirect("releases:detail", slug=preview.release.slug)
+    context = {"preview": preview, "release": preview.release}
+    if preview.problem:
+        response = render(request, "mailing/embargo_problem.html", context, status=EMBARGO_STATUS[preview.problem])
+    else:
+        from releases.newsroom import selectors
+        from releases.publishing import embargo_text
+
+        context["release"] = selectors.release_page_for_staff(preview.release.pk)
+        context["embargo"] = embargo_text(preview.release)
+        response = render(request, "mailing/embargo_preview.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- staff -------------------------------------------------------------------------------------------
 
 
 def _may_manage(request: HttpRequest) -> None:
@@ -240,3 +270,32 @@ def subscriber_export(request: HttpRequest) -> StreamingHttpResponse:
 class Echo:
     def write(self, value: str) -> str:
         return value
+
+
+@staff_required
+def partner_list(request: HttpRequest) -> HttpResponse:
+    """The media outlets with their verification: verified ones receive releases under embargo."""
+    _may_manage(request)
+    rows = MediaPartner.objects.select_related("verified_by", "revoked_by").annotate(
+        journalists=Count("subscribers", filter=Q(subscribers__status=SubscriberStatus.CONFIRMED))
+    )
+    return render(request, "mailing/staff_partners.html", {"partners": rows.order_by("name")})
+
+
+@staff_required
+@require_POST
+def partner_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    _may_manage(request)
+    partner = get_object_or_404(MediaPartner, pk=pk)
+    if action not in ("verifikasi", "cabut"):
+        raise Http404
+    try:
+        if action == "verifikasi":
+            partners.verify(partner, by=request.user)
+            messages.success(request, _("%(name)s is verified.") % {"name": partner.name})
+        else:
+            partners.revoke(partner, by=request.user)
+            messages.success(request, _("The verification of %(name)s is revoked.") % {"name": partner.name})
+    except Refused as exc:
+        messages.error(request, exc.message)
+    return redirect("mailing:staff_partners")

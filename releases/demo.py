@@ -163,8 +163,12 @@ def seed(*, stdout, units: dict) -> None:
                 images.make_renditions(photo.pk)  # now, so the demo looks right without a worker
             if n % 9 == 8:
                 continue  # a few stay drafts for the console
+            if n == 23:  # one goes to the verified media partners under embargo, published in two days
+                publishing.update_release(release, by=admin, data={"embargo_until": now + timedelta(days=2)})
             publishing.submit(release, by=admin)
             publishing.approve(release, by=admin)
+            if n == 23:
+                continue
             if n % 12 == 11:
                 publishing.schedule(release, by=admin, publish_at=now + timedelta(days=2))
                 continue
@@ -177,6 +181,40 @@ def seed(*, stdout, units: dict) -> None:
             )
             if n == 10:
                 publishing.withdraw(release, by=admin, reason="Data dalam rilis ini sedang diverifikasi ulang.")
+    seed_clarification(admin, unit_list[0], stdout=stdout)
     transaction.on_commit(newsroom.bump_version)
     published = Release.objects.filter(status=Status.PUBLISHED).count()
     stdout.write(f"Press releases: {created} created, {published} published in all.")
+
+
+CLARIFICATION_TITLE = "Klarifikasi: Perbaikan Lampu Jalan Dipercepat"
+
+
+def seed_clarification(admin, unit, *, stdout) -> None:
+    """A clarification release linked to the open reports about street lights (through humas.clarifications)
+    and published: those reports get a public entry, their reporters the e-mail."""
+    from humas import clarifications
+    from humas.errors import Refused
+
+    if Release.objects.filter(title=CLARIFICATION_TITLE).exists():
+        return
+    with transaction.atomic():
+        release = publishing.create_release(
+            unit=unit, by=admin, tags=["lampu jalan"],
+            data={
+                "title": CLARIFICATION_TITLE, "dateline": PLACES[0],
+                "summary": "Banyak warga melaporkan lampu jalan padam. Penggantian 120 titik lampu dipercepat dan "
+                           "selesai akhir bulan ini.",
+                "body": "<p>Penggantian lampu jalan yang padam dikerjakan bertahap mulai pekan ini, dimulai dari jalan "
+                        "lingkar dan kawasan sekolah.</p>",
+                "contact_name": "Bagian Humas", "contact_email": unit.email or "humas@contoh.go.id",
+            },
+        )  # fmt: skip
+        publishing.submit(release, by=admin)
+        publishing.approve(release, by=admin)
+        try:
+            linked = clarifications.link_topic(by=admin, release_id=release.pk, label="lampu jalan")
+        except Refused:
+            linked = 0
+        publishing.publish(release, by=admin)
+    stdout.write(f"Clarification release linked to {linked} open reports: {CLARIFICATION_TITLE}.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -58,12 +60,48 @@ class ReleaseForm(forms.ModelForm):
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
         if len(self.fields["unit"].queryset) == 1 and not self.instance.pk:
             self.fields["unit"].initial = self.fields["unit"].queryset[0]
+        self.embargo_before = self.instance.embargo_until  # the instance takes the form's values when it validates
+        zone = self.instance.unit.time_zone if self.instance.unit_id else settings.TIME_ZONE
+        self.fields["embargo_until"] = UnitDateTimeField(
+            label=_("Embargo until"),
+            required=False,
+            input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            help_text=_(
+                "Optional, in the unit's time zone (%(zone)s). Verified media partners receive the release when it "
+                "is approved and may publish it from this time, when it is published here too."
+            )
+            % {"zone": dates.zone_abbreviation(zone)},
+        )
+        self.fields["embargo_until"].time_zone = zone
+        if self.instance.status in ("published", "withdrawn"):
+            self.fields["embargo_until"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        until, unit = data.get("embargo_until"), data.get("unit")
+        if until is not None and unit is not None and unit.time_zone != self.fields["embargo_until"].time_zone:
+            # read again in the zone of the unit chosen in this form
+            naive = timezone.make_naive(until, dates.zone(self.fields["embargo_until"].time_zone))
+            until = data["embargo_until"] = timezone.make_aware(naive, dates.zone(unit.time_zone))
+        if (
+            until is not None
+            and self.has_changed()
+            and "embargo_until" in self.changed_data
+            and until <= timezone.now()
+        ):
+            self.add_error("embargo_until", _("The embargo time has passed. Choose a time in the future."))
+        return data
 
     def tag_names(self) -> list[str]:
         return [t.strip() for t in self.cleaned_data.get("tags_text", "").split(",") if t.strip()]
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+        data = {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+        old, new = self.embargo_before, data.get("embargo_until")
+        if old and new and old.replace(second=0, microsecond=0) == new.replace(second=0, microsecond=0):
+            data["embargo_until"] = old  # the form shows minutes: the same minute is no move of the embargo
+        return data
 
 
 class PhotoForm(forms.Form):
@@ -111,6 +149,12 @@ class UnitDateTimeField(forms.DateTimeField):
     def to_python(self, value):
         with timezone.override(dates.zone(self.time_zone)):
             return super().to_python(value)
+
+    def prepare_value(self, value):
+        """Shown in the unit's zone too (Django would show it in the site's)."""
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return timezone.make_naive(value, dates.zone(self.time_zone))
+        return super().prepare_value(value)
 
 
 class ActionForm(forms.Form):

@@ -101,6 +101,17 @@ class Release(TimeStampedModel):
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    # verified media partners receive the release at approval and may publish from this time, when the release
+    # publishes itself (it is scheduled at this time); see releases.publishing.set_embargo
+    embargo_until = models.DateTimeField(
+        _("embargo until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional. Verified media partners receive the release when it is approved and may publish it from "
+            "this time, when it is published here too."
+        ),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     review_comment = models.TextField(_("editor's comments"), blank=True)
     withdrawn_reason = models.TextField(_("withdrawal reason"), blank=True)
@@ -164,6 +175,11 @@ class Release(TimeStampedModel):
     @property
     def is_withdrawn(self) -> bool:
         return self.status == Status.WITHDRAWN
+
+    @property
+    def under_embargo(self) -> bool:
+        """Approved with an embargo: out to verified media partners, scheduled to publish when it lifts."""
+        return self.status == Status.SCHEDULED and self.embargo_until is not None
 
     @property
     def updated_for_readers(self):

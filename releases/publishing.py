@@ -5,6 +5,11 @@ templates (which buttons to show), the API and the tests (every pair tried).
       ↑               │ return               │ schedule         ↑  ←──restore───┘
       └───────────────┴──────────────────────┘ (reopen)    scheduled ─(tick or publish now)┘
 
+An embargo (`embargo_until`) is the release's publication time given to verified media partners in advance:
+approving a release with an embargo schedules it at that time and, on commit, calls EMBARGO_HOOKS (the mailing
+list sends the embargoed copy). Moving the embargo (the schedule step or the form), withdrawing it (cancelling
+the schedule) or lifting it early (publishing now) calls EMBARGO_CHANGED_HOOKS with the step's event.
+
 Every change is one atomic service function that writes a ReleaseEvent (or a Revision for content), and
 runs its side effects on commit. A first publication calls every hook in PUBLISHED_HOOKS with the release
 id, once, after the transaction commits; a withdrawal calls every hook in WITHDRAWN_HOOKS with the release id
@@ -44,6 +49,12 @@ logger = logging.getLogger(__name__)
 PUBLISHED_HOOKS: list[str | Callable[[int], Any]] = []
 # Called with the release id inside a withdrawal's transaction; a failing hook fails the withdrawal.
 WITHDRAWN_HOOKS: list[str | Callable[[int], Any]] = []
+# Called with the release id after a release under embargo was approved (or given an embargo once approved)
+# has committed: its embargoed copy goes to the verified media partners. Failures are logged, like PUBLISHED_HOOKS.
+EMBARGO_HOOKS: list[str | Callable[[int], Any]] = []
+# Called with the ReleaseEvent id after the embargo of a release already out under embargo moved ("schedule",
+# "embargo"), was withdrawn ("unschedule") or lifted early ("publish") has committed.
+EMBARGO_CHANGED_HOOKS: list[str | Callable[[int], Any]] = []
 
 
 def add_hook(hooks: list, hook: str | Callable[[int], Any]) -> None:
@@ -169,7 +180,7 @@ def tags_from_names(names: Iterable[str]) -> list[Tag]:
 EDITABLE_FIELDS = (
     "title", "summary", "body", "language", "category", "dateline",
     "writer_user", "writer_name", "editor_user", "editor_name", "photographer_user", "photographer_name",
-    "contact_name", "contact_phone", "contact_email",
+    "contact_name", "contact_phone", "contact_email", "embargo_until",
 )  # fmt: skip
 CONTENT_FIELDS = ("title", "summary", "body")
 
@@ -191,6 +202,8 @@ def create_release(*, unit: Unit, by: Any, data: dict[str, Any], tags: Iterable[
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     release = Release(unit=unit, created_by=by, status=Status.DRAFT, **data)
+    if release.embargo_until is not None:
+        check_embargo(release, release.embargo_until)
     release.body = sanitize(release.body)
     release.title = " ".join(release.title.split())
     if not release.writer_user_id and not release.writer_name:
@@ -233,6 +246,8 @@ def update_release(
             raise Refused(_("You may not write releases for this unit."), code="forbidden", status=403)
         release.unit = unit
     before = {name: getattr(release, name) for name in CONTENT_FIELDS}
+    data = dict(data)
+    embargo = data.pop("embargo_until", release.embargo_until)
     for name, value in data.items():
         setattr(release, name, value)
     release.body = sanitize(release.body)
@@ -242,6 +257,8 @@ def update_release(
     if content_moved:
         release.content_updated_at = timezone.now()
     release.save()
+    if embargo != release.embargo_until:
+        _change_embargo(release, embargo, by=by)
     if tags is not None:
         release.tags.set(tags_from_names(tags))
     if content_moved:
@@ -249,6 +266,94 @@ def update_release(
     if release.status in (Status.PUBLISHED, Status.WITHDRAWN):
         transaction.on_commit(newsroom.bump_version)
     return release
+
+
+# --- the embargo ---------------------------------------------------------------------------------------
+
+
+def embargo_text(release: Release, moment: datetime | None = None) -> str:
+    """'EMBARGO hingga Senin, 8 Desember 2026 09.00 WITA' in the unit's zone (the active language's words)."""
+    from humas import dates
+
+    moment = moment or release.embargo_until
+    local = dates.to_local(moment, release.unit.time_zone)
+    when = f"{dates.format_date(local)} {local:%H.%M} {dates.zone_abbreviation(release.unit.time_zone, local)}"
+    return _("EMBARGO until %(when)s") % {"when": when}
+
+
+def check_embargo(release: Release, until: datetime) -> None:
+    """An embargo lifts in the future, and not before the publication a release is already scheduled for."""
+    from humas import dates
+
+    if until <= timezone.now():
+        raise Refused(_("The embargo time has passed. Choose a time in the future."), code="embargo_past")
+    if (
+        release.status == Status.SCHEDULED
+        and release.embargo_until is None
+        and release.publish_at
+        and (until < release.publish_at)
+    ):
+        raise Refused(
+            _("The embargo would lift before the scheduled publication (%(when)s). Choose that time or later.")
+            % {"when": dates.format_datetime(release.publish_at, release.unit.time_zone)},
+            code="embargo_before_schedule",
+        )
+
+
+def _embargo_out(release: Release, *, by: Any, action: str) -> None:
+    """The release, approved, goes out under embargo: scheduled at the embargo time; the hooks send it."""
+    release.status = Status.SCHEDULED
+    release.publish_at = release.embargo_until
+    release.save(update_fields=["status", "publish_at", "embargo_until", "updated_at"])
+    ReleaseEvent.objects.create(
+        release=release, action=action, from_status=Status.APPROVED, to_status=Status.SCHEDULED,
+        comment=release.embargo_until.isoformat(), by=_user_or_none(by),
+    )  # fmt: skip
+    release_id = release.pk
+    transaction.on_commit(lambda: _run_logged(EMBARGO_HOOKS, release_id))
+
+
+def _embargo_changed(event: ReleaseEvent) -> None:
+    event_id = event.pk
+    transaction.on_commit(lambda: _run_logged(EMBARGO_CHANGED_HOOKS, event_id))
+
+
+def _run_logged(hooks: list, value: int) -> None:
+    for hook in hooks:
+        try:
+            _call(hook, value)
+        except Exception:
+            logger.exception("hook %r failed for %s", hook, value)
+
+
+def _change_embargo(release: Release, until: datetime | None, *, by: Any) -> None:
+    """The form (or the API) changed the embargo of a locked release, inside update_release's transaction."""
+    if release.status in (Status.PUBLISHED, Status.WITHDRAWN):
+        raise Refused(_("The release is published: its embargo can no longer change."), code="embargo_published")
+    if until is None:
+        if release.under_embargo:
+            raise Refused(
+                _("The release is out under embargo: cancel the schedule to withdraw the embargo."),
+                code="embargo_out",
+            )
+        release.embargo_until = None
+        release.save(update_fields=["embargo_until", "updated_at"])
+        return
+    check_embargo(release, until)
+    moving = release.under_embargo
+    release.embargo_until = until
+    if release.status in (Status.DRAFT, Status.IN_REVIEW):
+        release.save(update_fields=["embargo_until", "updated_at"])
+    elif moving:
+        release.publish_at = until
+        release.save(update_fields=["embargo_until", "publish_at", "updated_at"])
+        _embargo_changed(ReleaseEvent.objects.create(
+            release=release, action="embargo", from_status=Status.SCHEDULED, to_status=Status.SCHEDULED,
+            comment=until.isoformat(), by=_user_or_none(by),
+        ))  # fmt: skip
+    else:  # approved, or scheduled without an embargo: it goes out now
+        release.status = Status.APPROVED
+        _embargo_out(release, by=by, action="embargo")
 
 
 # --- the workflow --------------------------------------------------------------------------------------
@@ -304,9 +409,13 @@ def return_to_writer(release: Release, *, by: Any, comment: str) -> Release:
 @transaction.atomic
 def approve(release: Release, *, by: Any) -> Release:
     release, _source = _transition(release, "approve", by=by)
+    if release.embargo_until is not None:
+        check_embargo(release, release.embargo_until)
     if not release.editor_user_id and not release.editor_name:
         release.editor_user = _user_or_none(by)
     release.save(update_fields=["status", "editor_user", "updated_at"])
+    if release.embargo_until is not None:
+        _embargo_out(release, by=by, action="schedule")
     return release
 
 
@@ -323,16 +432,25 @@ def schedule(release: Release, *, by: Any, publish_at: datetime) -> Release:
     if publish_at is None:
         raise Refused(_("Choose the date and time of publication."), code="publish_at_required")
     release, _source = _transition(release, "schedule", by=by, comment=publish_at.isoformat())
+    moving = release.under_embargo
+    if moving:  # the release goes public when its embargo lifts: moving one moves the other
+        check_embargo(release, publish_at)
+        release.embargo_until = publish_at
     release.publish_at = publish_at
-    release.save(update_fields=["status", "publish_at", "updated_at"])
+    release.save(update_fields=["status", "publish_at", "embargo_until", "updated_at"])
+    if moving:
+        _embargo_changed(release.events.order_by("-pk").first())
     return release
 
 
 @transaction.atomic
 def unschedule(release: Release, *, by: Any) -> Release:
     release, _source = _transition(release, "unschedule", by=by)
-    release.publish_at = None
-    release.save(update_fields=["status", "publish_at", "updated_at"])
+    embargoed = release.embargo_until is not None
+    release.publish_at = release.embargo_until = None  # an embargo goes with its schedule: it is withdrawn
+    release.save(update_fields=["status", "publish_at", "embargo_until", "updated_at"])
+    if embargoed:
+        _embargo_changed(release.events.order_by("-pk").first())
     return release
 
 
@@ -352,8 +470,11 @@ def _go_public(release: Release, *, first: bool) -> None:
 def publish(release: Release, *, by: Any) -> Release:
     """Publish now (from approved, or a scheduled release ahead of its time). `by=None` is the scheduler.
     Two editors pressing at once: the row lock lets one through, the other gets a 409."""
-    release, _source = _transition(release, "publish", by=by)
+    release, source = _transition(release, "publish", by=by)
+    lifted_early = source == Status.SCHEDULED and release.embargo_until is not None
     _go_public(release, first=release.published_at is None)
+    if lifted_early:
+        _embargo_changed(release.events.order_by("-pk").first())
     return release
 
 

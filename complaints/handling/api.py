@@ -129,7 +129,8 @@ class StaffComplaint(StaffAPIView):
 
 class StaffAction(StaffAPIView):
     """One action on one report: verify, reject, mark_duplicate, forward (to_unit=<slug>), assign (officer=<id>),
-    respond, request_info, resume, add_note, resolve, close, reopen. Send `request_id` to make a retry safe."""
+    respond, request_info, resume, add_note, resolve, close, reopen, split_duplicate. Send `request_id` to make a
+    retry safe."""
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: ComplaintStaffDetail})
     def post(self, request, pk: int, name: str):

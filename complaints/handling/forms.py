@@ -130,6 +130,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "resolve": MessageForm,
     "close": OptionalMessageForm,
     "reopen": MessageForm,
+    "split_duplicate": OptionalMessageForm,
 }
 
 
@@ -161,6 +162,8 @@ def run_action(name: str, complaint, user, data: dict):
         return workflow.close(complaint, message=data.get("message", ""), **common)
     if name == "reopen":
         return workflow.reopen(complaint, message=data["message"], **common)
+    if name == "split_duplicate":
+        return workflow.split_duplicate(complaint, message=data.get("message", ""), **common)
     raise KeyError(name)
 
 

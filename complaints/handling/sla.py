@@ -77,19 +77,33 @@ def set_resolution_due(complaint: Complaint, start: datetime) -> None:
     complaint.resolution_due_at = dates.deadline(start, resolution_days(complaint), complaint.unit.time_zone)
 
 
-def extend_for_pause(complaint: Complaint, *, paused_from: datetime, until: datetime) -> None:
+def extend_for_pause(
+    complaint: Complaint,
+    *,
+    paused_from: datetime,
+    until: datetime,
+    fields: tuple[str, ...] = ("response_due_at", "resolution_due_at"),
+) -> None:
     """Waiting for the reporter stops the clock: push the open deadlines by the working days it lasted."""
     tz = complaint.unit.time_zone
     start, end = dates.to_local(paused_from, tz).date(), dates.to_local(until, tz).date()
     paused = dates.working_days_between(start, end)
     if paused <= 0:
         return
-    for field in ("response_due_at", "resolution_due_at"):
+    for field in fields:
         due = getattr(complaint, field)
         if due is not None:
             local = dates.to_local(due, tz)
             moved = dates.add_working_days(local.date(), paused)
             setattr(complaint, field, local.replace(year=moved.year, month=moved.month, day=moved.day))
+
+
+def resume_clock(complaint: Complaint, *, paused_from: datetime, until: datetime, status: str) -> None:
+    """A duplicate split off again gets its own clock back: the deadlines of the status it returns to
+    (verification for a new report, first answer and resolution once verified) move by the working days it
+    spent as a duplicate, as a pause for the reporter would."""
+    fields = ("verification_due_at",) if status == Status.NEW else ("response_due_at", "resolution_due_at")
+    extend_for_pause(complaint, paused_from=paused_from, until=until, fields=fields)
 
 
 def auto_close_after(complaint: Complaint) -> datetime | None:

@@ -7,6 +7,7 @@ app_name = "complaints_staff"
 urlpatterns = [
     path("staf/pengaduan/", views.queue_view, name="queue"),
     path("staf/pengaduan/baru/", views.intake_view, name="intake"),
+    path("staf/pengaduan/klarifikasi/<int:release_id>/", views.clarification_view, name="clarification"),
     path("staf/pengaduan/<int:pk>/", views.detail_view, name="detail"),
     path("staf/pengaduan/<int:pk>/<slug:name>/", views.action_view, name="action"),
 ]

@@ -5,7 +5,7 @@ intake.py (writes); access comes from humas.access, other units' reports answer 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from complaints.handling import queue, sla, workflow
+from complaints.handling import clarifications, duplicates, queue, sla, workflow
 from complaints.handling.forms import ACTION_FORMS, StaffIntakeForm, handlers_in, run_action
 from complaints.models import Complaint
 from complaints.public import intake
@@ -128,6 +128,11 @@ def _detail_context(request, complaint: Complaint, forms_by_name: dict | None = 
         "actions": actions,
         "shows_identity": queue.shows_identity(user, complaint),
         "similar": queue.similar(user, complaint) if complaint.is_open else [],
+        "duplicates": list(
+            access.scope(user, "complaint.view", duplicates.duplicates_of(complaint.pk)).only(
+                "pk", "title", "created_at"
+            )
+        ),
         "due": sla.current_due(complaint),
         "overdue": sla.is_overdue(complaint),
         "public_attachment_ids": {a.pk for items in public_attachments(complaint).values() for a in items},
@@ -207,3 +212,76 @@ def intake_view(request: HttpRequest) -> HttpResponse:
     form.prepare_display()
     return render(request, "complaints/staff/intake.html", {"form": form, "files_lost": bool(request.FILES)},
                   status=status)  # fmt: skip
+
+
+# --- clarification releases -------------------------------------------------------------------------------
+
+
+def _clarification_release(request: HttpRequest, release_id: int):
+    try:
+        return clarifications.release_for(request.user, release_id)
+    except Refused as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from None
+        raise Http404 from None
+
+
+@staff_required
+def clarification_view(request: HttpRequest, release_id: int) -> HttpResponse:
+    """Link a release to the reports it answers: search, or every open report of a trending topic."""
+    info = _clarification_release(request, release_id)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("unlink"):
+                clarifications.unlink(by=request.user, release_id=release_id, complaint_id=_int(request.POST["unlink"]))
+                messages.success(request, _("The link was removed."))
+            elif request.POST.get("topic"):
+                n = clarifications.link_topic(by=request.user, release_id=release_id, label=request.POST["topic"][:200])
+                messages.success(request, _("%(n)d report(s) linked.") % {"n": n})
+            else:
+                ids = [_int(pk) for pk in request.POST.getlist("ids")]
+                n = clarifications.link(by=request.user, release_id=release_id, complaint_ids=ids)
+                messages.success(request, _("%(n)d report(s) linked.") % {"n": n})
+        except Refused as exc:
+            if exc.status == 404:
+                raise Http404 from None
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            return redirect(request.get_full_path())
+    q = " ".join(request.GET.get("q", "").split())[:200]
+    topics = clarifications.topics(request.user)
+    return render(
+        request,
+        "complaints/staff/clarification.html",
+        {
+            "release": info,
+            "linked": clarifications.linked(release_id),
+            "q": q,
+            "results": clarifications.search(request.user, release_id, q),
+            "topics": [(topic, clarifications.topic_reports(request.user, topic.label).count()) for topic in topics],
+        },
+        status=status,
+    )
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def release_clarifications_section(request: HttpRequest, *, release) -> str:
+    """The "staff_release_forms" slot on a release's staff page: the reports it clarifies, for its editors."""
+    from django.template.loader import render_to_string
+
+    if not access.can(request.user, clarifications.PERMISSION, release.unit_id):
+        return ""
+    rows = clarifications.linked(release.pk)
+    return render_to_string(
+        "complaints/staff/_release_clarifications.html",
+        {"release_id": release.pk, "linked": rows, "told": sum(1 for row in rows if row.notified_at)},
+        request=request,
+    )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints.handling import sla
+from complaints.handling import duplicates, sla
 from complaints.models import Complaint, ComplaintEvent, EventKind, RejectReason, Status
 from complaints.reporting import summaries
 from humas import access, outbox
@@ -34,13 +34,18 @@ class Action:
     by: str  # a permission of humas.access, or REPORTER / SYSTEM
     public: bool  # the reporter is told
     refusal: Any = None  # the message when the report's status does not allow it (a generic one when None)
+    # the statuses it may lead back to when its target depends on the report's past (splitting a duplicate
+    # returns the report to the status it had when it was marked)
+    returns_to: frozenset[str] = frozenset()
+    duplicates_only: bool = False  # only for a report marked as a duplicate of another
 
 
-def _a(name, label, sources, target, by=HANDLE, public=True, refusal=None) -> Action:
-    return Action(name, label, frozenset(sources), target, by, public, refusal)
+def _a(name, label, sources, target, by=HANDLE, public=True, refusal=None, returns_to=(), duplicates_only=False):
+    return Action(name, label, frozenset(sources), target, by, public, refusal, frozenset(returns_to), duplicates_only)
 
 
 OPEN_HANDLING = (S.VERIFIED, S.IN_PROGRESS, S.WAITING_REPORTER)
+DUPLICABLE = (S.NEW, S.VERIFIED, S.IN_PROGRESS)  # the statuses a report may be marked as a duplicate from
 CLOSED_REFUSAL = gettext_lazy("This report is no longer open, so nothing can be added to it.")
 
 # The one table. Templates read it for the buttons, the services for the checks, the tests pair by pair.
@@ -49,7 +54,16 @@ ACTIONS: dict[str, Action] = {
     for a in [
         _a("verify", gettext_lazy("Verify"), [S.NEW], S.VERIFIED),
         _a("reject", gettext_lazy("Reject"), [S.NEW, S.VERIFIED], S.REJECTED),
-        _a("mark_duplicate", gettext_lazy("Mark as duplicate"), [S.NEW, S.VERIFIED, S.IN_PROGRESS], S.REJECTED),
+        _a("mark_duplicate", gettext_lazy("Mark as duplicate"), DUPLICABLE, S.REJECTED),
+        _a(
+            "split_duplicate",
+            gettext_lazy("Split off from the original"),
+            [S.REJECTED],
+            None,
+            returns_to=DUPLICABLE,
+            duplicates_only=True,
+            refusal=gettext_lazy("Only a report marked as a duplicate can be split off."),
+        ),
         _a("forward", gettext_lazy("Forward to another unit"), [S.VERIFIED, S.IN_PROGRESS], None),
         _a("assign", gettext_lazy("Assign"), [S.VERIFIED, S.IN_PROGRESS], S.IN_PROGRESS, public=False),
         _a("respond", gettext_lazy("Answer the reporter"), OPEN_HANDLING, None),
@@ -101,12 +115,20 @@ ACTIONS: dict[str, Action] = {
             refusal=CLOSED_REFUSAL,
         ),
         _a("auto_close", gettext_lazy("Close automatically"), [S.RESOLVED], S.CLOSED, by=SYSTEM),
+        # a clarification release linked to the report was published (complaints.handling.clarifications)
+        _a("clarify", gettext_lazy("Clarification published"), list(S), None, by=SYSTEM),
     ]
 }
 
 # from status -> the statuses it may move to, derived from ACTIONS
 TRANSITIONS: dict[str, frozenset[str]] = {
-    status: frozenset(a.target for a in ACTIONS.values() if status in a.sources and a.target and a.target != status)
+    status: frozenset(
+        target
+        for a in ACTIONS.values()
+        if status in a.sources
+        for target in ({a.target} if a.target else set()) | a.returns_to
+        if target != status
+    )
     for status in S
 }
 
@@ -115,12 +137,21 @@ def may_move(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
 
 
+def applies(action: Action, complaint: Complaint) -> bool:
+    """The report's state allows the action (its status, and for some actions what it is)."""
+    if complaint.status not in action.sources:
+        return False
+    return not action.duplicates_only or (
+        complaint.duplicate_of_id is not None and complaint.reject_reason == RejectReason.DUPLICATE
+    )
+
+
 def allowed_actions(user: Any, complaint: Complaint) -> list[Action]:
     """The staff actions this user may take on this report now (for the buttons)."""
     return [
         a
         for a in ACTIONS.values()
-        if a.by not in (REPORTER, SYSTEM) and complaint.status in a.sources and access.can(user, a.by, complaint)
+        if a.by not in (REPORTER, SYSTEM) and applies(a, complaint) and access.can(user, a.by, complaint)
     ]
 
 
@@ -220,7 +251,7 @@ def _check(complaint: Complaint, action_name: str, by: Any, request_id: str = ""
             raise Refused(_("Your role may not do this."), code="forbidden", status=403)
     if request_id and complaint.events.filter(request_id=request_id).exists():
         raise Refused(_("This form was already sent; it was applied once."), code="duplicate_submit", status=409)
-    if complaint.status not in action.sources:
+    if not applies(action, complaint):
         message = action.refusal or _("%(action)s is not possible while the report is %(status)s.") % {
             "action": action.label,
             "status": complaint.get_status_display().lower(),
@@ -230,9 +261,11 @@ def _check(complaint: Complaint, action_name: str, by: Any, request_id: str = ""
 
 
 def _finish(event: ComplaintEvent, *, public: bool = True) -> ComplaintEvent:
-    """Tell the reporter of a public change (on commit, through the outbox)."""
+    """Tell the reporter of a public change (on commit, through the outbox), and the reporters of its
+    duplicates when it is an answer (duplicates.pass_on)."""
     if public and (event.public_message or event.to_status != event.from_status):
         notify_reporter(event)
+        duplicates.pass_on(event)
     return event
 
 
@@ -289,12 +322,30 @@ def mark_duplicate(complaint, *, by, original: Complaint | int, message: str = "
         raise Refused(_("Report not found."), code="not_found", status=404)
     if target.pk == complaint.pk:
         raise Refused(_("A report cannot be a duplicate of itself."), code="self_duplicate")
+    duplicates.refuse_chain(complaint, target)
     text = message.strip() or _(
         "The same matter was already reported and is handled under another report; its answer will cover yours."
     )
     event = move(complaint, to_status=S.REJECTED, event_kind=EventKind.DUPLICATE, actor=by, public_message=text,
                  request_id=request_id, reject_reason=RejectReason.DUPLICATE, duplicate_of=target,
                  closed_at=timezone.now())  # fmt: skip
+    return _finish(event)
+
+
+@transaction.atomic
+def split_duplicate(complaint, *, by, message: str = "", request_id: str = "") -> ComplaintEvent:
+    """A report marked as a duplicate is handled on its own again: it returns to the status it had when it
+    was marked, its deadlines pushed by the working days it spent as a duplicate (sla.resume_clock)."""
+    complaint = _start(complaint, "split_duplicate", by, request_id)
+    marked = complaint.events.filter(kind=EventKind.DUPLICATE).order_by("-created_at", "-pk").first()
+    back_to = marked.from_status if marked is not None and marked.from_status in DUPLICABLE else S.NEW
+    sla.resume_clock(complaint, paused_from=marked.created_at if marked else complaint.updated_at,
+                     until=timezone.now(), status=back_to)  # fmt: skip
+    text = message.strip() or _("Your report is handled on its own again, no longer under another report.")
+    event = move(complaint, to_status=back_to, event_kind=EventKind.SPLIT, actor=by, public_message=text,
+                 request_id=request_id, duplicate_of=None, reject_reason="", closed_at=None,
+                 verification_due_at=complaint.verification_due_at, response_due_at=complaint.response_due_at,
+                 resolution_due_at=complaint.resolution_due_at)  # fmt: skip
     return _finish(event)
 
 
@@ -457,6 +508,13 @@ def auto_close_due(*, now=None) -> int:
             _finish(event)
             closed += 1
     return closed
+
+
+def clarify(complaint: Complaint | int, *, message: str) -> ComplaintEvent:
+    """A clarification release answers the report: a public event, whatever the status (the reporter's e-mail
+    is clarifications' own). Runs inside the caller's transaction."""
+    complaint = _start(complaint, "clarify", SYSTEM)
+    return _event(complaint, EventKind.CLARIFICATION, None, False, message, "", complaint.status, complaint.status)
 
 
 # --- the reporter's actions -----------------------------------------------------------------------------------

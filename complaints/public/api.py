@@ -10,13 +10,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from complaints.handling import duplicates
 from complaints.models import Attachment, Category, Channel, Complaint
 from complaints.public import intake
 from complaints.public.forms import ApiComplaintForm
@@ -70,6 +71,16 @@ class EventOutput(serializers.Serializer):
         ]
 
 
+class AnswerOutput(serializers.Serializer):
+    """One public answer of the original report a duplicate was joined to."""
+
+    kind = serializers.CharField()
+    label = serializers.CharField(source="get_kind_display")
+    message = serializers.CharField(source="public_message")
+    unit = serializers.CharField(source="complaint.unit.name")
+    at = serializers.DateTimeField(source="created_at")
+
+
 class TrackingOutput(serializers.ModelSerializer):
     reference = serializers.CharField(source="display_reference")
     unit = serializers.CharField(source="unit.name")
@@ -77,13 +88,14 @@ class TrackingOutput(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     received = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
+    original_answers = serializers.SerializerMethodField()
 
     class Meta:
         model = Complaint
         fields = [
             "reference", "kind", "title", "description", "unit", "category", "status", "status_label",
             "created_at", "received", "verification_due_at", "response_due_at", "resolution_due_at", "resolved_at",
-            "closed_at", "rating", "events",
+            "closed_at", "rating", "events", "original_answers",
         ]  # fmt: skip
 
     def get_received(self, complaint) -> str:
@@ -93,6 +105,11 @@ class TrackingOutput(serializers.ModelSerializer):
         # attachment links carry the code the client sent (the portal has no clear code to put there)
         context = {**self.context, "attachments": public_attachments(complaint)}
         return EventOutput(public_events(complaint), many=True, context=context).data
+
+    @extend_schema_field(AnswerOutput(many=True))
+    def get_original_answers(self, complaint) -> list[dict]:
+        """A duplicate's: the public answers of the report it was joined to (empty for any other report)."""
+        return AnswerOutput(duplicates.original_answers(complaint), many=True).data
 
 
 SubmitOutput = inline_serializer(

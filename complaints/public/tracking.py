@@ -14,7 +14,7 @@ PUBLIC_EVENT_KINDS = frozenset(
     {
         EventKind.SUBMITTED, EventKind.INFO_ADDED, EventKind.VERIFIED, EventKind.REJECTED, EventKind.FORWARDED,
         EventKind.RESPONSE, EventKind.WAITING_REPORTER, EventKind.RESOLVED, EventKind.RATED, EventKind.OBJECTED,
-        EventKind.CLOSED, EventKind.DUPLICATE,
+        EventKind.CLOSED, EventKind.DUPLICATE, EventKind.SPLIT, EventKind.CLARIFICATION,
     }
 )  # fmt: skip
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from complaints.handling import workflow
+from complaints.handling import clarifications, duplicates, workflow
 from complaints.models import (
     BOARD_STATUSES,
     Attachment,
@@ -144,6 +144,8 @@ def _detail_context(complaint: Complaint, **forms) -> dict:
     return {
         "complaint": complaint,
         "events": public_events(complaint),
+        "original_answers": duplicates.original_answers(complaint),
+        "clarifications": clarifications.for_reporter(complaint),
         "attachments_by_event": public_attachments(complaint),
         "objection_deadline": deadline,
         "may_add": complaint.is_open,

@@ -20,13 +20,15 @@ def test_seeding_mails_only_the_newest_demo_releases_and_again_nothing(settings,
     settings.DISPATCH_BATCH_SIZE = 100
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=io.StringIO())
-    release_mails = [m for m in mail.outbox if "List-Id" in m.message()]
+    release_mails = [m for m in mail.outbox if "List-Id" in m.message() and "X-Embargo-Until" not in m.extra_headers]
+    embargoed = [m for m in mail.outbox if "X-Embargo-Until" in m.extra_headers]  # the demo's release under embargo
+    assert len(embargoed) == len(DEMO_PARTNERS) and all(m.subject.startswith("EMBARGO") for m in embargoed)
     published = Release.objects.filter(status=Status.PUBLISHED).order_by("-published_at")
     assert published.count() > MAILED_DEMO_RELEASES
     newest = {r.title for r in published[:MAILED_DEMO_RELEASES]}
     assert len(release_mails) == MAILED_DEMO_RELEASES * len(DEMO_PARTNERS)
     assert {m.subject for m in release_mails} == newest
-    assert Delivery.objects.filter(status="sent").count() == len(release_mails)
+    assert Delivery.objects.filter(status="sent").count() == len(release_mails) + len(embargoed)
     skipped = Dispatch.objects.exclude(release__title__in=newest)
     assert skipped.exists() and not skipped.exclude(state=DispatchState.DONE).exists()
     mail.outbox.clear()

@@ -103,3 +103,11 @@ def body_with_dateline(release):
     from ..richtext import with_dateline
 
     return mark_safe(with_dateline(release.body, release.dateline))  # noqa: S308 — sanitised on every save
+
+
+@register.simple_tag
+def embargo_text(release) -> str:
+    """'EMBARGO hingga Senin, 8 Desember 2026 09.00 WITA' (publishing.embargo_text)."""
+    from releases.publishing import embargo_text as text
+
+    return text(release) if release.embargo_until else ""
