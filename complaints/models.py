@@ -127,6 +127,9 @@ class Complaint(TimeStampedModel):
     description = models.TextField(_("description"), max_length=5000)
     incident_date = models.DateField(_("date of the incident"), null=True, blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
+    # the reported spot (WGS 84), optional; exact values for staff only, rounded on every public page and feed
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
     social_channel = models.ForeignKey(
         "channels_social.SocialChannel",
@@ -192,6 +195,19 @@ class Complaint(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "status", "-created_at"], name="complaint_queue_idx"),
             models.Index(fields=["visibility", "status", "-created_at"], name="complaint_board_idx"),
+            # the public map's bounding-box queries, over public reports with a point only
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=["status", "created_at"],
+                condition=models.Q(visibility="public", latitude__isnull=False),
+                name="complaint_map_idx",
+            ),
+            # staff's "reports near this one"
+            models.Index(
+                fields=["latitude", "longitude", "created_at"],
+                condition=models.Q(latitude__isnull=False),
+                name="complaint_point_idx",
+            ),
             # the queue's and the digest's overdue and due-soon filters over open reports, from the index alone
             models.Index(
                 fields=["unit", "status"],
@@ -209,6 +225,18 @@ class Complaint(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="complaint_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
+                | models.Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="complaint_point_both_in_range",
             ),
         ]
 

@@ -329,6 +329,28 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 COMPLAINT_FORM_MIN_SECONDS = env_int("COMPLAINT_FORM_MIN_SECONDS", 3)  # faster than this is a robot
 COMPLAINT_SUBMIT_LIMIT = env_int("COMPLAINT_SUBMIT_LIMIT", 10)  # reports per address per hour
 COMPLAINT_TRACK_LIMIT = env_int("COMPLAINT_TRACK_LIMIT", 30)  # tracking look-ups per address per 10 minutes
+
+# --- maps (humas.geo): the tile server, its attribution, and the country a reported point must lie in ----------
+
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str(
+    "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+
+
+def _bbox(name: str, default: str) -> tuple[float, float, float, float]:
+    raw = env_str(name, default)
+    try:
+        south, west, north, east = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be four numbers south,west,north,east, not {raw!r}.") from None
+    if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+        raise ImproperlyConfigured(f"{name} must be south,west,north,east in degrees, not {raw!r}.")
+    return south, west, north, east
+
+
+MAP_COUNTRY_BBOX = _bbox("MAP_COUNTRY_BBOX", "-11.5,94.5,6.5,141.5")  # Indonesia, with its seas
+OPEN311_REQUEST_LIMIT = env_int("OPEN311_REQUEST_LIMIT", 60)  # Open311 POSTs per API key per hour
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 30)  # the staff dashboard polls this often
 
 # --- i18n, time -----------------------------------------------------------------------------------
@@ -409,6 +431,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+def _map_policy(policy: str) -> str:
+    """The CSP of a page that shows a map: the tile server's host is allowed as an image source there only."""
+    origin = MAP_TILE_URL.split("://", 1)
+    if len(origin) != 2:
+        return policy
+    host = origin[1].split("/", 1)[0].replace("{s}.", "*.")
+    return policy.replace("img-src 'self' data:", f"img-src 'self' data: {origin[0]}://{host}", 1)
+
+
+CONTENT_SECURITY_POLICY_MAP = _map_policy(CONTENT_SECURITY_POLICY)
 
 # --- API ------------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from . import api, health, views
+from .security import shows_map
 
 app_name = "humas"
 
@@ -23,6 +24,7 @@ humas_patterns = [
     path("staf/unit/", views.staff_units, name="staff_units"),
     path("staf/unit/<slug:slug>/", views.staff_unit, name="staff_unit"),
     path("staf/unit/<slug:slug>/ubah/", views.staff_unit_edit, name="staff_unit_edit"),
+    path("staf/unit/<slug:slug>/wilayah/", shows_map()(views.staff_unit_area), name="staff_unit_area"),
     path("staf/masuk/", views.LoginView.as_view(), name="login"),
     path("staf/keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("staf/sandi/", views.PasswordChangeView.as_view(), name="password_change"),

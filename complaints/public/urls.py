@@ -1,11 +1,12 @@
 from django.urls import path
 
 from complaints.public import views
+from humas.security import shows_map
 
 app_name = "complaints"
 
 urlpatterns = [
-    path("pengaduan/", views.complaint_form, name="form"),
+    path("pengaduan/", shows_map(geolocation=True)(views.complaint_form), name="form"),
     path("pengaduan/terkirim/<int:pk>/", views.receipt, name="receipt"),
     path("pengaduan/lacak/", views.track, name="track"),
     path("pengaduan/lacak/<int:pk>/", views.track_detail, name="track_detail"),

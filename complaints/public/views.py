@@ -89,8 +89,15 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
         form = WebComplaintForm(initial=initial)
     form.prepare_display()
     files_lost = request.method == "POST" and bool(request.FILES)
-    return render(request, "complaints/form.html", {"form": form, "throttled": throttled, "files_lost": files_lost},
-                  status=status)  # fmt: skip
+    context = {"form": form, "throttled": throttled, "files_lost": files_lost, "unit_areas": unit_boxes()}
+    return render(request, "complaints/form.html", context, status=status)
+
+
+def unit_boxes() -> dict[str, list[float]]:
+    """slug → [south, west, north, east] of each active unit with an area: the picker centres on the chosen one."""
+    rows = Unit.objects.active().filter(area_size__isnull=False)
+    rows = rows.values_list("slug", "area_south", "area_west", "area_north", "area_east")
+    return {slug: [s, w, n, e] for slug, s, w, n, e in rows}
 
 
 @never_cache
