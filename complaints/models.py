@@ -100,6 +100,9 @@ class Category(TimeStampedModel):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="categories", on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=120)
     description = models.CharField(_("description shown on the form"), max_length=300, blank=True)
+    keywords = models.CharField(
+        _("keywords"), max_length=200, blank=True, help_text=_("Comma-separated, e.g. jalan, lubang, aspal.")
+    )
     resolution_days = models.PositiveSmallIntegerField(
         _("resolution tier"), choices=ResolutionTier.choices, default=ResolutionTier.MEDIUM
     )

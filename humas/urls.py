@@ -51,6 +51,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include(api.urlpatterns)),
+    path("open311/v2/", include("open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("releases.newsroom.seo")),
     path("", include("mailing.webhook_urls")),
@@ -62,6 +63,7 @@ urlpatterns = [
         path("", include("complaints.handling.urls")),
         path("", include("complaints.reporting.urls")),
         path("", include("channels_social.urls")),
+        path("", include("open311.console")),
         prefix_default_language=False,
     ),
 ]
