@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from xml.etree import ElementTree
 
 import pytest
+from defusedxml import ElementTree
 from django.utils import timezone
 
 from complaints.models import Category, Channel, Complaint, Status
@@ -114,7 +114,7 @@ def test_services_are_the_active_categories_with_group_keywords_and_description(
     }
     assert len(rows) == 2
     root = xml_of(client.get(f"{BASE}/services.xml"))
-    first = [s for s in root.findall("service") if s.findtext("service_name") == "Lampu jalan"][0]
+    first = next(s for s in root.findall("service") if s.findtext("service_name") == "Lampu jalan")
     assert first.findtext("metadata") == "true" and first.findtext("group") == "Satker Tengah"
 
 
