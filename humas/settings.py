@@ -434,16 +434,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def _map_policy(policy: str) -> str:
+def _map_policy(policy: str, tile_url: str) -> str:
     """The CSP of a page that shows a map: the tile server's host is allowed as an image source there only."""
-    origin = MAP_TILE_URL.split("://", 1)
+    origin = tile_url.split("://", 1)
     if len(origin) != 2:
         return policy
     host = origin[1].split("/", 1)[0].replace("{s}.", "*.")
     return policy.replace("img-src 'self' data:", f"img-src 'self' data: {origin[0]}://{host}", 1)
 
 
-CONTENT_SECURITY_POLICY_MAP = _map_policy(CONTENT_SECURITY_POLICY)
+CONTENT_SECURITY_POLICY_MAP = _map_policy(CONTENT_SECURITY_POLICY, MAP_TILE_URL)
 
 # --- API ------------------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints.public import views
+from complaints.public import feeds, views
 from humas.security import shows_map
 
 app_name = "complaints"
@@ -15,5 +15,8 @@ urlpatterns = [
     path("pengaduan/lacak/<int:pk>/keberatan/", views.object_to_resolution, name="object"),
     path("pengaduan/lampiran/<int:pk>/", views.attachment, name="attachment"),
     path("pengaduan/lampiran/<int:pk>/kecil/", views.attachment, {"variant": "thumbnail"}, name="thumbnail"),
-    path("pengaduan/publik/", views.board, name="board"),
+    path("pengaduan/publik/", shows_map()(views.board), name="board"),
+    path("pengaduan/publik/rss/", feeds.rss, name="rss"),
+    path("pengaduan/peta/", shows_map()(views.map_page), name="map"),
+    path("pengaduan/peta/data.geojson", views.map_data, name="map_data"),
 ]

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from complaints.handling import sla
 from complaints.models import OPEN_STATUSES, Complaint, DueCount, Grain, HandlingTime, Metric, RecapCount, Status
+from complaints.public import mapdata
 from humas.models import TimeZone
 
 RECAP, DUE, TIMES = "recap", "due", "times"
@@ -98,6 +99,7 @@ def record_new(complaint: Complaint) -> None:
     """A report was filed: add its shares (inside the intake transaction, after it is saved)."""
     track(complaint)
     _write(_difference({}, complaint.summary_shares))
+    transaction.on_commit(mapdata.bump_version)  # the public map's cached answers (its version) go stale
 
 
 def record_change(complaint: Complaint) -> None:
@@ -107,6 +109,7 @@ def record_change(complaint: Complaint) -> None:
         raise RuntimeError("record_change needs a report locked through workflow.locked")
     after = shares(complaint)
     _write(_difference(before, after))
+    transaction.on_commit(mapdata.bump_version)
     complaint.summary_shares = after
 
 
