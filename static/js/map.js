@@ -104,6 +104,29 @@
     });
   }
 
+  // --- given points (the staff queue): each links to its report ---------------------------------------------
+  function showPoints(el) {
+    loadLeaflet().then(function (L) {
+      var map = baseMap(L, el);
+      var data = jsonOf(el.dataset.points);
+      var layer = L.featureGroup().addTo(map);
+      data.features.forEach(function (f) {
+        var p = f.properties;
+        var link = document.createElement("a");
+        link.href = p.url;
+        link.textContent = p.title;
+        var meta = document.createElement("p");
+        meta.textContent = [p.status_label, p.category, p.unit, p.date].filter(Boolean).join(" · ");
+        var box = document.createElement("div");
+        box.appendChild(link);
+        box.appendChild(meta);
+        L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]],
+          { radius: 8, className: "map-report status-" + p.status, weight: 2 }).bindPopup(box).addTo(layer);
+      });
+      if (data.features.length) { map.fitBounds(layer.getBounds(), { maxZoom: 16 }); } else { map.fitBounds(countryBounds()); }
+    });
+  }
+
   // --- the complaint form's picker ----------------------------------------------------------------------------
   function picker(box) {
     var lat = document.querySelector("input[name=latitude]");
@@ -168,6 +191,7 @@
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-map=area]"), showArea);
+  Array.prototype.forEach.call(document.querySelectorAll("[data-map=points]"), showPoints);
   Array.prototype.forEach.call(document.querySelectorAll("[data-map=reports]"), function (el) {
     var details = el.closest("details");
     if (details && !details.open) {
