@@ -175,7 +175,7 @@ def main() -> int:
     for size in (args.small, args.large):
         took = copy_reports(size - loaded, loaded, unit_id, seed=size)
         loaded = size
-        manage("shell", "-c", BUMP, env=env)  # as a filing would: the last size's cached answers go stale
+        manage("shell", "-c", BUMP, env=env)  # as a status change would: the last size's answers go stale
         times, statuses, counts = measure(env, args.requests)
         ok &= all(set(seen) == {200} for seen in statuses.values())
         results["sizes"].append(size)

@@ -1,6 +1,6 @@
 """The public map's data: the public reports in a bounding box as GeoJSON, one point per report at street
-zoom and counted per grid cell below it, capped, cached under a version that every filing and status change
-bumps on commit (like the newsroom's pages: each process re-reads the version at most every
+zoom and counted per grid cell below it, capped, cached under a version that every change staff make to a
+report bumps on commit (complaints.reporting.summaries.record_change; a new report is not on the map) (like the newsroom's pages: each process re-reads the version at most every
 MAP_VERSION_CHECK_SECONDS, and keeps hot answers in its own memory in front of Redis).
 
 Only public reports staff have verified (the public board's); coordinates rounded to about 100 m

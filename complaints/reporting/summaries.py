@@ -99,7 +99,6 @@ def record_new(complaint: Complaint) -> None:
     """A report was filed: add its shares (inside the intake transaction, after it is saved)."""
     track(complaint)
     _write(_difference({}, complaint.summary_shares))
-    transaction.on_commit(mapdata.bump_version)  # the public map's cached answers (its version) go stale
 
 
 def record_change(complaint: Complaint) -> None:
@@ -109,6 +108,7 @@ def record_change(complaint: Complaint) -> None:
         raise RuntimeError("record_change needs a report locked through workflow.locked")
     after = shares(complaint)
     _write(_difference(before, after))
+    # the public map's cached answers go stale (a new report is not on it: only staff's changes bump it)
     transaction.on_commit(mapdata.bump_version)
     complaint.summary_shares = after
 

@@ -103,7 +103,7 @@ class TestMapData:
             # a view moved by less than a grid cell shares the answer (the box is snapped to the zoom's grid)
             assert len(features(client, zoom=8, bbox="116.01,-8.69,116.29,-8.41")["features"]) == 1
         with django_capture_on_commit_callbacks(execute=True):
-            report(unit_tree["satker"], lat="-8.581", lng="116.111")
+            report(unit_tree["satker"], lat="-8.581", lng="116.111")  # filed, then verified: the map changes
         assert len(features(client)["features"]) == 2
         with django_capture_on_commit_callbacks(execute=True):
             workflow.move(workflow.locked(first), to_status=Status.REJECTED, event_kind=EventKind.REJECTED,
