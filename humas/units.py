@@ -112,10 +112,12 @@ def set_unit_area(unit: Unit, *, by: Any, area: geo.Area | None) -> Unit:
     return unit
 
 
-def unit_for_point(lat: float, lng: float) -> Unit | None:
-    """The smallest active unit whose area holds the point (boundary included, holes excluded), or None.
-    One query for the units whose bounding box holds the point; shapely decides among them."""
-    candidates = Unit.objects.active().filter(
+def unit_for_point(lat: float, lng: float, *, within: Unit | None = None) -> Unit | None:
+    """The smallest active unit whose area holds the point (boundary included, holes excluded), or None; with
+    `within`, only that unit and the units below it. One query for the units whose bounding box holds the point;
+    shapely decides among them."""
+    units = Unit.objects.subtree_of([within]) if within is not None else Unit.objects.all()
+    candidates = units.active().filter(
         area_size__isnull=False,
         area_south__lte=lat,
         area_north__gte=lat,

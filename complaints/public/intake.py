@@ -247,7 +247,8 @@ def submit_complaint(
 def _create(
     data: ComplaintInput, prepared: list[PreparedFile], channel: str, language: str, stored: list[str], by=None
 ) -> Complaint:
-    unit = data.unit or (data.category.unit if data.category else None) or unit_for(data) or root_unit()
+    category_unit = data.category.unit if data.category else None
+    unit = data.unit or unit_for(data, within=category_unit) or category_unit or root_unit()
     anonymous = data.identity_mode == IdentityMode.ANONYMOUS
     now = timezone.now()
     verify_by, respond_by = dates.deadlines(now, [sla.VERIFY_DAYS, sla.FIRST_RESPONSE_DAYS], unit.time_zone)
@@ -286,11 +287,12 @@ def _create(
     return complaint
 
 
-def unit_for(data: ComplaintInput) -> Unit | None:
-    """The unit whose area holds the reported point (the smallest, humas.units.unit_for_point), if any."""
+def unit_for(data: ComplaintInput, *, within: Unit | None = None) -> Unit | None:
+    """The unit whose area holds the reported point (the smallest, humas.units.unit_for_point), if any; with a
+    category chosen, only its unit or a unit below it (the category's unit when none of their areas holds it)."""
     if data.latitude is None or data.longitude is None:
         return None
-    return units.unit_for_point(float(data.latitude), float(data.longitude))
+    return units.unit_for_point(float(data.latitude), float(data.longitude), within=within)
 
 
 def send_receipt(complaint: Complaint) -> None:

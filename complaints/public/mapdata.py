@@ -1,7 +1,8 @@
 """The public map's data: the public reports in a bounding box as GeoJSON, one point per report at street
 zoom and counted per grid cell below it, capped, cached under a version that every change staff make to a
-report bumps on commit (complaints.reporting.summaries.record_change; a new report is not on the map) (like the newsroom's pages: each process re-reads the version at most every
-MAP_VERSION_CHECK_SECONDS, and keeps hot answers in its own memory in front of Redis).
+report bumps on commit (complaints.reporting.summaries.record_change; a new report is not on the map). As with
+the newsroom's pages, each process re-reads the version at most every MAP_VERSION_CHECK_SECONDS and keeps hot
+answers in its own memory in front of Redis.
 
 Only public reports staff have verified (the public board's); coordinates rounded to about 100 m
 (humas.geo.public_coordinate); a report's title, status, category, unit and date; never an identity."""

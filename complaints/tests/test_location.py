@@ -46,6 +46,19 @@ class TestTheFormWithoutJavaScript:
         complaint = filed(client.post("/pengaduan/", data))
         assert complaint.unit == mapped["other"]
 
+    def test_with_a_category_the_point_picks_among_its_unit_and_the_units_below(self, client, mapped):
+        from complaints.models import Category
+
+        jalan = Category.objects.create(unit=mapped["kanwil"], name="Jalan rusak")
+        # in satker's area, below the category's kanwil: satker takes it
+        inside = filed(client.post("/pengaduan/", form_data(unit="", category=jalan.pk, latitude="-8.55",
+                                                             longitude="116.12")))  # fmt: skip
+        assert inside.unit == mapped["satker"] and inside.category == jalan
+        # in the other kanwil's area, not below the category's unit: the category's unit keeps it
+        across = filed(client.post("/pengaduan/", form_data(unit="", category=jalan.pk, latitude="-8.45",
+                                                             longitude="116.45")))  # fmt: skip
+        assert across.unit == mapped["kanwil"]
+
     def test_a_point_outside_every_area_goes_to_the_root_unit(self, client, mapped):
         complaint = filed(client.post("/pengaduan/", form_data(unit="", latitude="-6.2", longitude="106.8")))
         assert complaint.unit == mapped["root"]
