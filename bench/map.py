@@ -10,7 +10,8 @@ warm repeats one request (the cached answer); cold makes every request miss the 
 from a different day long before any report, so the answer is the same but its cache key is not).
 
 The reports are loaded with PostgreSQL's COPY, spread over a 33 km square around Mataram, verified, in progress
-or resolved, all public, over the past year.
+or resolved, all public, over the past year; `manage.py rebuild_recap` then counts them into the summaries (the
+map's per-cell counts among them), as after an import.
 
     .venv/bin/python bench/map.py            # 1,000 then 100,000
     .venv/bin/python bench/map.py --smoke    # 200 then 2,000, for CI
@@ -175,6 +176,7 @@ def main() -> int:
     for size in (args.small, args.large):
         took = copy_reports(size - loaded, loaded, unit_id, seed=size)
         loaded = size
+        manage("rebuild_recap", env=env)  # the summaries, the map's cell counts among them, from the loaded reports
         manage("shell", "-c", BUMP, env=env)  # as a status change would: the last size's answers go stale
         times, statuses, counts = measure(env, args.requests)
         ok &= all(set(seen) == {200} for seen in statuses.values())

@@ -451,3 +451,30 @@ class HandlingTime(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.unit_id} {self.metric} {self.bucket} min: {self.count}"
+
+
+class MapCount(models.Model):
+    """How many public reports on the public board (verified by staff, not `rahasia`) with a point a unit has
+    per category (0: none) in one cell of a fixed grid (`cell_x`, `cell_y`: the longitude and latitude divided by
+    complaints.public.mapdata.BASE_CELL, rounded down), with the sums of their coordinates (for the clusters'
+    centres). Kept up to date by complaints.reporting.summaries, so that the public map's clusters add up the
+    cells in view instead of every report in them."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE)
+    category_id = models.IntegerField(_("category"), default=0)  # 0: none (a NULL would defeat the upsert's key)
+    cell_x = models.IntegerField()
+    cell_y = models.IntegerField()
+    count = models.IntegerField(_("count"), default=0)
+    lat_sum = models.FloatField(default=0)
+    lng_sum = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("map count")
+        verbose_name_plural = _("map counts")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "category_id", "cell_x", "cell_y"], name="map_count_unique"),
+        ]
+        indexes = [models.Index(fields=["cell_x", "cell_y"], name="map_count_cell_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.category_id} ({self.cell_x}, {self.cell_y}): {self.count}"

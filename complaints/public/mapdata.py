@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache, caches
-from django.db.models import Avg, Count, FloatField, QuerySet, Value
+from django.db.models import Avg, Count, FloatField, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Floor
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.models import BOARD_STATUSES, Complaint, Status, Visibility
+from complaints.models import BOARD_STATUSES, Complaint, MapCount, Status, Visibility
 from humas import geo
 
 VERSION_KEY = "complaints:map-version"
@@ -31,6 +31,8 @@ CACHE_SECONDS = 300
 CLUSTER_BELOW_ZOOM = 14  # from this zoom on, one marker per report
 MAX_POINTS = 500  # markers in one answer; more answer `truncated: true` (the newest first)
 CELLS_PER_TILE = 4  # clusters: a grid of 4×4 cells per map tile of the zoom
+BASE_ZOOM = 13  # complaints.models.MapCount's grid: the cells of this zoom, added up for the zooms below it
+BASE_CELL = 360 / 2**BASE_ZOOM / CELLS_PER_TILE
 
 
 @dataclass(frozen=True)
@@ -135,9 +137,45 @@ def _point(lng, lat, properties: dict) -> dict:
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lng, lat]}, "properties": properties}
 
 
+def _cluster(lat: float, lng: float, count: int) -> dict:
+    return _point(
+        geo.public_coordinate(lng),
+        geo.public_coordinate(lat),
+        {"cluster": True, "count": count, "label": _("%(count)d reports") % {"count": count}},
+    )
+
+
+def counted_clusters(query: MapQuery) -> list[dict]:
+    """The clusters from the per-cell counts (complaints.models.MapCount): the base grid's cells in view, added up
+    into the zoom's cells in SQL; as many rows as cells with reports in view, whatever the number of reports."""
+    ratio = float(2 ** max(BASE_ZOOM - query.zoom, 0))
+    cells = MapCount.objects.filter(
+        count__gt=0,
+        cell_x__gte=math.floor(query.west / BASE_CELL),
+        cell_x__lt=math.ceil(query.east / BASE_CELL),
+        cell_y__gte=math.floor(query.south / BASE_CELL),
+        cell_y__lt=math.ceil(query.north / BASE_CELL),
+    )
+    if query.unit:
+        cells = cells.filter(unit__slug=query.unit)
+    if query.category:
+        cells = cells.filter(category_id=query.category)
+    groups = (
+        cells.annotate(
+            gx=Floor(Cast("cell_x", FloatField()) / Value(ratio)), gy=Floor(Cast("cell_y", FloatField()) / Value(ratio))
+        )
+        .values("gx", "gy")
+        .annotate(n=Sum("count"), lat=Sum("lat_sum"), lng=Sum("lng_sum"))
+        .order_by()
+    )
+    return [_cluster(g["lat"] / g["n"], g["lng"] / g["n"], g["n"]) for g in groups]
+
+
 def build(query: MapQuery) -> dict:
     found = public_reports(query)
-    if query.zoom < CLUSTER_BELOW_ZOOM:
+    if query.zoom < CLUSTER_BELOW_ZOOM and query.since is None and query.until is None:
+        return {"type": "FeatureCollection", "features": counted_clusters(query), "clustered": True, "truncated": False}
+    if query.zoom < CLUSTER_BELOW_ZOOM:  # a period: counted from the reports themselves
         # in floating point: numeric arithmetic over every report of a city costs several times more
         cell = Value(query.cell(), output_field=FloatField())
         lat, lng = Cast("latitude", FloatField()), Cast("longitude", FloatField())
@@ -147,14 +185,7 @@ def build(query: MapQuery) -> dict:
             .annotate(n=Count("pk"), lat=Avg(lat), lng=Avg(lng))
             .order_by()
         )
-        features = [
-            _point(
-                geo.public_coordinate(group["lng"]),
-                geo.public_coordinate(group["lat"]),
-                {"cluster": True, "count": group["n"], "label": _("%(count)d reports") % {"count": group["n"]}},
-            )
-            for group in groups
-        ]
+        features = [_cluster(group["lat"], group["lng"], group["n"]) for group in groups]
         return {"type": "FeatureCollection", "features": features, "clustered": True, "truncated": False}
     rows = list(
         found.select_related("unit", "category")

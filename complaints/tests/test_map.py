@@ -184,3 +184,29 @@ def test_a_rahasia_report_is_absent_from_the_map_the_board_and_the_feed(client, 
     ):
         assert b"rahasia sekali" not in body
     assert features(client, zoom=6)["features"] == []  # not even counted in a cluster
+
+
+@pytest.mark.django_db
+def test_clusters_from_the_cell_counts_match_those_counted_from_the_reports(unit_tree):
+    from datetime import date
+
+    from complaints.reporting import summaries
+
+    points = [("-8.583", "116.116"), ("-8.584", "116.117"), ("-8.45", "116.25"), ("-8.61", "116.02"), ("-8.5", "116.2")]
+    for index, (lat, lng) in enumerate(points):
+        report(unit_tree["satker" if index % 2 else "kanwil"], lat=lat, lng=lng)
+    report(unit_tree["satker"], lat="-8.5", lng="116.2", status=Status.NEW)
+    report(unit_tree["satker"], lat="-8.5", lng="116.2", visibility="rahasia")
+    for zoom in (6, 9, 11, 13):
+        query = mapdata.MapQuery(west=115.9, south=-8.8, east=116.4, north=-8.3, zoom=zoom).snapped()
+        live = mapdata.build(mapdata.MapQuery(**{**query.__dict__, "since": date(2000, 1, 1)}))["features"]
+        counted = mapdata.counted_clusters(query)
+
+        def key(feature):
+            return feature["properties"]["count"], feature["geometry"]["coordinates"]
+
+        assert sorted(map(key, counted)) == sorted(map(key, live)), zoom
+        assert sum(f["properties"]["count"] for f in counted) == 5
+    summaries.rebuild()  # the same after a rebuild from the reports
+    query = mapdata.MapQuery(west=115.9, south=-8.8, east=116.4, north=-8.3, zoom=11).snapped()
+    assert sum(f["properties"]["count"] for f in mapdata.counted_clusters(query)) == 5
