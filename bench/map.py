@@ -6,8 +6,8 @@ visible area, capped, clustered at low zoom, cached):
 - `street_cold` / `street_warm`: a street-level view (zoom 16, about 500 m across), one point per report;
 - `city_cold` / `city_warm`: the whole city (zoom 11), reports counted per grid cell;
 
-warm repeats one request (the cached answer); cold makes every request miss the cache (each asks for reports
-from a different day long before any report, so the answer is the same but its cache key is not).
+warm repeats one request (the cached answer); cold makes every request miss the cache with the same reports
+in the answer (see `paths`).
 
 The reports are loaded with PostgreSQL's COPY, spread over a 33 km square around Mataram, verified, in progress
 or resolved, all public, over the past year; `manage.py rebuild_recap` then counts them into the summaries (the
@@ -94,15 +94,23 @@ def copy_reports(count: int, start: int, unit_id: int, seed: int) -> float:
 
 
 def paths(view: str, requests: int, start: int = 0) -> list[str]:
-    """The requests of one view: the same URL for a warm view; for a cold one the same box with a `dari` (from)
-    date a day apart, before any report, so that every request misses the cache yet reads the same reports."""
+    """The requests of one view: the same URL for a warm view; for a cold one, URLs that each miss the cache yet
+    read the same reports. The city view is the city with a margin of 0.25°, moved by whole cells of its grid
+    (a different key, the same reports inside); the street view asks for reports from a day long before any
+    report, a different day each time (the street view counts from the reports in any case)."""
     west, south, east, north = CITY
     if view.startswith("city"):
-        box, zoom = (west, south, east, north), 11
-    else:
-        x, y = 116.15, -8.58
-        box, zoom = (x, y, x + STREET_SPAN, y + STREET_SPAN), 16
-    url = "/pengaduan/peta/data.geojson?bbox={:.5f},{:.5f},{:.5f},{:.5f}&zoom={}".format(*box, zoom)
+        cell, zoom, margin = 360 / 2**11 / 4, 11, 0.25
+        shifts = [(dx, dy) for dx in range(-4, 5) for dy in range(-4, 5)]
+        if view.endswith("warm"):
+            shifts = [(0, 0)] * len(shifts)
+        boxes = [(west - margin + dx * cell, south - margin + dy * cell, east + margin + dx * cell,
+                  north + margin + dy * cell) for dx, dy in shifts]  # fmt: skip
+        picked = [boxes[(start + i) % len(boxes)] for i in range(requests)]
+        template = "/pengaduan/peta/data.geojson?bbox={:.5f},{:.5f},{:.5f},{:.5f}&zoom={}"
+        return [template.format(*box, zoom) for box in picked]
+    x, y = 116.15, -8.58
+    url = f"/pengaduan/peta/data.geojson?bbox={x:.5f},{y:.5f},{x + STREET_SPAN:.5f},{y + STREET_SPAN:.5f}&zoom=16"
     if view.endswith("warm"):
         return [url] * requests
     first = date(1990, 1, 1)
@@ -135,7 +143,7 @@ def measure(env: dict[str, str], requests: int) -> tuple[dict, dict, dict]:
     try:
         for view in VIEWS:
             # warm-up: the workers' first requests, and for a cold view other boxes than the measured ones
-            timed(server.port, paths(view, max(3, requests // 5), start=-requests))
+            timed(server.port, paths(view, max(3, requests // 5), start=requests))
             times[view], statuses[view], counts[view] = timed(server.port, paths(view, requests))
     finally:
         server.stop()

@@ -35,6 +35,7 @@ POLICIES: dict[str, Policy] = {
     "complaint-submit": Policy("COMPLAINT_SUBMIT_LIMIT", 3600),  # reports per address per hour
     "complaint-track": Policy("COMPLAINT_TRACK_LIMIT", 600),  # tracking look-ups per address per 10 minutes
     "subscribe": Policy("SUBSCRIBE_LIMIT", 3600),  # subscription forms per address per hour
+    "place-name": Policy(30, 600),  # the picker's place-name look-ups per address per 10 minutes
     "release-test-mail": Policy(5, 600),  # test e-mails of a release per staff member per 10 minutes
     "open311-request": Policy("OPEN311_REQUEST_LIMIT", 3600),  # Open311 POSTs per client app (API key) per hour
 }

@@ -350,6 +350,9 @@ def _bbox(name: str, default: str) -> tuple[float, float, float, float]:
     return south, west, north, east
 
 
+MAP_GEOCODER_URL = env_str("MAP_GEOCODER_URL", "")  # a Nominatim-compatible server; empty: no place names
+if MAP_GEOCODER_URL and not MAP_GEOCODER_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"MAP_GEOCODER_URL must be an http(s) URL, not {MAP_GEOCODER_URL!r}.")
 MAP_COUNTRY_BBOX = _bbox("MAP_COUNTRY_BBOX", "-11.5,94.5,6.5,141.5")  # Indonesia, with its seas
 OPEN311_REQUEST_LIMIT = env_int("OPEN311_REQUEST_LIMIT", 60)  # Open311 POSTs per API key per hour
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 30)  # the staff dashboard polls this often

@@ -144,7 +144,23 @@ def test_the_picker_loads_the_map_on_a_click_and_the_pin_reaches_the_unit_of_its
     assert not violations, violations
 
 
-def test_use_my_location_asks_the_browser_only_on_the_click(page, live_server, unit_tree, tiles):
+def test_use_my_location_asks_the_browser_only_on_the_click_and_the_geocoder_names_it(
+    page, live_server, unit_tree, tiles, settings
+):
+    class Names(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b'{"display_name": "Jalan Udayana, Kota Mataram"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    names = ThreadingHTTPServer(("127.0.0.1", 0), Names)
+    threading.Thread(target=names.serve_forever, daemon=True).start()
+    settings.MAP_GEOCODER_URL = f"http://127.0.0.1:{names.server_port}"
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation({"latitude": -8.5812, "longitude": 116.1034})
     page.goto("/pengaduan/")
@@ -153,3 +169,7 @@ def test_use_my_location_asks_the_browser_only_on_the_click(page, live_server, u
     page.locator(".map-pin").wait_for()
     assert page.locator("input[name=latitude]").input_value() == "-8.581200"
     assert page.locator("input[name=longitude]").input_value() == "116.103400"
+    # the place name, asked by the portal (the browser talks to no one else)
+    page.wait_for_function("document.querySelector('input[name=location]').value !== ''")
+    assert page.locator("input[name=location]").input_value() == "Jalan Udayana, Kota Mataram"
+    names.shutdown()

@@ -19,4 +19,5 @@ urlpatterns = [
     path("pengaduan/publik/rss/", feeds.rss, name="rss"),
     path("pengaduan/peta/", shows_map()(views.map_page), name="map"),
     path("pengaduan/peta/data.geojson", views.map_data, name="map_data"),
+    path("pengaduan/peta/tempat/", views.place, name="place"),
 ]

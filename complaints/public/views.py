@@ -29,7 +29,7 @@ from complaints.models import (
     Status,
     Visibility,
 )
-from complaints.public import intake, mapdata
+from complaints.public import intake, mapdata, places
 from complaints.public.forms import WebComplaintForm
 from complaints.public.tracking import (
     AddInformationForm,
@@ -95,7 +95,8 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
         form = WebComplaintForm(initial=initial)
     form.prepare_display()
     files_lost = request.method == "POST" and bool(request.FILES)
-    context = {"form": form, "throttled": throttled, "files_lost": files_lost, "unit_areas": unit_boxes()}
+    context = {"form": form, "throttled": throttled, "files_lost": files_lost, "unit_areas": unit_boxes(),
+               "geocoder": places.enabled()}  # fmt: skip
     return render(request, "complaints/form.html", context, status=status)
 
 
@@ -376,6 +377,22 @@ def _start_box(unit_slug: str) -> list[float] | None:
     unit = units.filter(slug=unit_slug).first() if unit_slug else None
     unit = unit or units.filter(parent__isnull=True).order_by("pk").first()
     return [unit.area_south, unit.area_west, unit.area_north, unit.area_east] if unit else None
+
+
+@require_GET
+def place(request: HttpRequest) -> HttpResponse:
+    """The place name of a point for the picker (`?lat=&lon=`), from the optional geocoder; 404 when it is off."""
+    if not places.enabled():
+        raise Http404
+    if not ratelimit.allow("place-name", client_ip(request)):
+        return JsonResponse({"name": ""}, status=429)
+    try:
+        lat, lng = float(request.GET.get("lat", "")), float(request.GET.get("lon", ""))
+        geo.check_point(lat, lng)
+    except (ValueError, ValidationError):
+        return JsonResponse({"name": ""}, status=400)
+    name = places.place_name(lat, lng, language=translation.get_language() or "id")
+    return JsonResponse({"name": name})
 
 
 @require_GET

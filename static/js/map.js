@@ -151,6 +151,20 @@
         marker.setLatLng(ll);
       }
       note.textContent = box.dataset.chosen.replace("%s", lat.value + ", " + lng.value);
+      nameOf(lat.value, lng.value);
+    }
+
+    // with a geocoder configured, the spot's place name fills the location field (unless the reporter typed one)
+    var location = document.querySelector("input[name=location]");
+    var named = "";
+    function nameOf(la, lo) {
+      if (!box.dataset.placeUrl || !location || (location.value && location.value !== named)) { return; }
+      fetch(box.dataset.placeUrl + "?lat=" + encodeURIComponent(la) + "&lon=" + encodeURIComponent(lo))
+        .then(function (r) { return r.ok ? r.json() : { name: "" }; })
+        .then(function (data) {
+          if (data.name && (!location.value || location.value === named)) { location.value = named = data.name.slice(0, 200); }
+        })
+        .catch(function () { /* no name: the reporter types the location */ });
     }
 
     function centre() {
