@@ -57,5 +57,5 @@ def test_routing_the_map_and_open311_run_on_sqlite(tmp_path):
                             timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.strip().splitlines()[-1])
-    # the category's unit was chosen (kanwil), as on the form; the point lies in satker's area inside it
-    assert found == {"posted": 201, "unit": "kanwil", "listed": 200, "xml_has_it": True, "clusters": [1]}
+    # the category is kanwil's; the point lies in satker's area, below kanwil: satker takes it
+    assert found == {"posted": 201, "unit": "satker", "listed": 200, "xml_has_it": True, "clusters": [1]}
