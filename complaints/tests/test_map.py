@@ -124,7 +124,8 @@ class TestMapPage:
         response = client.get("/pengaduan/peta/")
         html = response.content.decode()
         assert 'data-map="reports"' in html and "Lampu jalan padam di Jl. Udayana" in html
-        assert "-8.583, 116.117" in html and "rahasia sekali" not in html and "Budi" not in html
+        assert "Dekat -8.583, 116.117" in html and "1 laporan" in html
+        assert "rahasia sekali" not in html and "Budi" not in html
         assert "tile.openstreetmap.org" in response["Content-Security-Policy"]
         assert 'type="application/rss+xml"' in html
 

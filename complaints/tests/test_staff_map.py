@@ -43,7 +43,8 @@ class TestNearby:
         assert [(c.pk, m) for c, m in queue.nearby(officer, here)] == [(close.pk, 78), (farther.pk, 167)]
         client.force_login(officer)
         html = client.get(f"/staf/pengaduan/{here.pk}/").content.decode()
-        assert "Lampu jalan kedua yang padam" in html and "78 m" in html and "Unit lain" not in html
+        assert "78 m dari sini" in html and "Laporan di dekat laporan ini (dalam 200 m, 30 hari terakhir)" in html
+        assert "Lampu jalan kedua yang padam" in html and "Unit lain" not in html
         assert "-8.580000, 116.110000" in html  # the exact point, for staff
 
     def test_a_report_without_a_point_has_no_neighbours(self, officer, unit_tree):
@@ -67,6 +68,7 @@ class TestQueueMap:
         assert data["features"][0]["geometry"]["coordinates"] == [116.116501, -8.583456]
         assert "tile.openstreetmap.org" in response["Content-Security-Policy"]
         assert 'href="/staf/pengaduan/peta/' in client.get("/staf/pengaduan/").content.decode()
+        assert "1 laporan bertitik lokasi" in html
 
     def test_the_public_and_accounts_without_a_role_get_nothing(self, client, citizen):
         assert client.get("/staf/pengaduan/peta/").status_code == 302

@@ -28,7 +28,7 @@ class TestAreaUpload:
         unit = Unit.objects.get(slug="kanwil-tengah")
         assert unit.area["type"] == "Polygon" and (unit.area_south, unit.area_east) == (-8.7, 116.3)
         page = client.get(URL)
-        assert 'data-map="area"' in page.content.decode()
+        assert 'data-map="area"' in page.content.decode() and "Wilayah saat ini: lintang -8" in page.content.decode()
         assert "tile.openstreetmap.org" in page["Content-Security-Policy"]
         assert "memiliki wilayah" in client.get("/staf/unit/kanwil-tengah/").content.decode()
 

@@ -26,7 +26,9 @@ class TestClientConsole:
         registered = Client.objects.get()
         assert registered.key_digest == clients.key_digest(key) and key not in registered.key_digest
         assert clients.client_for_key(key) == registered
-        assert key not in client.get(URL).content.decode()  # shown only once
+        page = client.get(URL).content.decode()
+        assert key not in page  # shown only once
+        assert "Aplikasi lain" in page and "<code>http://testserver/open311/v2/</code>" in page
         assert "Aplikasi klien Open311" in client.get("/staf/").content.decode()  # the console's menu
 
     def test_a_revoked_key_stops_working(self, client, humas_admin):
