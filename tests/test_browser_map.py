@@ -173,3 +173,43 @@ def test_use_my_location_asks_the_browser_only_on_the_click_and_the_geocoder_nam
     page.wait_for_function("document.querySelector('input[name=location]').value !== ''")
     assert page.locator("input[name=location]").input_value() == "Jalan Udayana, Kota Mataram"
     names.shutdown()
+
+
+def test_staff_see_the_queue_on_a_map_and_a_units_area(page, live_server, unit_tree, officer, admin, tiles):
+    from complaints.public import intake
+    from humas.tests.areas import mapped_tree
+
+    mapped_tree(unit_tree)
+    intake.submit_complaint(
+        data=intake.ComplaintInput(
+            kind="complaint", title="Lampu jalan padam di depan sekolah", unit=unit_tree["kanwil"],
+            description="Tiga lampu jalan padam sejak dua minggu, anak-anak pulang les dalam gelap.",
+            identity_mode="anonymous", consent=True, latitude=Decimal("-8.583456"), longitude=Decimal("116.116501"),
+        ),
+        files=[],
+    )  # fmt: skip
+    _requests, violations = watch(page, live_server)
+    page.goto("/staf/masuk/")
+    page.get_by_label("Nama pengguna").fill("officer_kanwil")
+    page.get_by_label("Sandi").fill("s3cret-Passw0rd")
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url("**/staf/")
+    page.goto("/staf/pengaduan/")
+    page.get_by_role("link", name="Tampilkan di peta").click()
+    page.wait_for_url("**/staf/pengaduan/peta/")
+    page.locator("path.map-report").first.wait_for()
+    page.locator("path.map-report").first.click(force=True)
+    link = page.locator(".leaflet-popup-content a", has_text="Lampu jalan padam di depan sekolah")
+    assert link.is_visible()
+    link.click()
+    page.wait_for_url("**/staf/pengaduan/*/")
+    page.context.clear_cookies()
+    page.goto("/staf/masuk/")
+    page.get_by_label("Nama pengguna").fill("admin_kanwil")
+    page.get_by_label("Sandi").fill("s3cret-Passw0rd")
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url("**/staf/")
+    page.goto("/staf/unit/kanwil-tengah/wilayah/")
+    page.locator("[data-map=area] path.leaflet-interactive").first.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert not violations, violations
