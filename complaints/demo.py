@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,11 +29,45 @@ from complaints.reporting import summaries
 from humas import access
 
 CATEGORIES = [
-    ("Pelayanan publik", "Antrean, sikap petugas, prosedur yang berbelit.", 14),
-    ("Infrastruktur", "Jalan rusak, lampu jalan, drainase, fasilitas kantor.", 60),
-    ("Informasi publik", "Permintaan salinan dokumen dan data (UU 14/2008).", 14),
-    ("Pungutan liar", "Biaya di luar ketentuan resmi.", 5),
+    ("Pelayanan publik", "Antrean, sikap petugas, prosedur yang berbelit.", 14, "antrean, loket, petugas"),
+    ("Infrastruktur", "Jalan rusak, lampu jalan, drainase, fasilitas kantor.", 60, "jalan, lampu, drainase, sampah"),
+    ("Informasi publik", "Permintaan salinan dokumen dan data (UU 14/2008).", 14, "dokumen, data, salinan"),
+    ("Pungutan liar", "Biaya di luar ketentuan resmi.", 5, "pungli, biaya, tarif"),
 ]
+
+# demo areas (south, west, north, east): each kanwil around a provincial capital, its satker inside it
+AREAS = {
+    "kanwil-nusa-barat": (-1.10, 100.20, -0.80, 100.50),  # around Padang
+    "satker-kota-barat": (-0.98, 100.32, -0.90, 100.40),
+    "kanwil-nusa-tengah": (-8.75, 116.00, -8.45, 116.30),  # around Mataram
+    "satker-kabupaten-tengah": (-8.62, 116.05, -8.55, 116.15),
+    "kanwil-nusa-timur": (-2.65, 140.55, -2.45, 140.80),  # around Jayapura
+}
+
+
+def seed_areas(units: dict) -> None:
+    """Give the demo units their areas (once), through the console's service."""
+    from humas import geo
+    from humas.units import set_unit_area
+
+    admin = get_user_model().objects.filter(username="admin").first()
+    for slug, (south, west, north, east) in AREAS.items():
+        unit = units.get(slug)
+        if unit is None or admin is None or unit.area_size is not None:
+            continue
+        ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+        set_unit_area(unit, by=admin, area=geo.area_from_geometry({"type": "Polygon", "coordinates": [ring]}))
+
+
+def demo_point(rng: random.Random, unit) -> tuple[Decimal | None, Decimal | None]:
+    """A random point in the unit's demo area for two reports in three; None for the others and arealess units."""
+    box = AREAS.get(unit.slug)
+    if box is None or rng.random() < 1 / 3:
+        return None, None
+    south, west, north, east = box
+    lat, lng = rng.uniform(south, north), rng.uniform(west, east)
+    return Decimal(f"{lat:.6f}"), Decimal(f"{lng:.6f}")
+
 
 # fmt: off
 REPORTS = [
@@ -87,11 +122,14 @@ def seed(*, stdout, units) -> None:
     rng = random.Random(2026)  # the same demo every time
     categories = []
     for unit in units.values():
-        for order, (name, description, days) in enumerate(CATEGORIES):
+        for order, (name, description, days, keywords) in enumerate(CATEGORIES):
             category, _ = Category.objects.update_or_create(
-                unit=unit, name=name, defaults={"description": description, "resolution_days": days, "order": order}
+                unit=unit,
+                name=name,
+                defaults={"description": description, "resolution_days": days, "order": order, "keywords": keywords},
             )
             categories.append(category)
+    seed_areas(units)
     if Complaint.objects.filter(unit__in=list(units.values())).exists():
         stdout.write("Demo complaints exist already; left as they are.")
         return
@@ -104,6 +142,7 @@ def seed(*, stdout, units) -> None:
         category = rng.choice(categories)
         mode = [IdentityMode.NAMED, IdentityMode.ANONIM, IdentityMode.ANONYMOUS][index % 3]
         named = mode != IdentityMode.ANONYMOUS
+        latitude, longitude = demo_point(rng, category.unit)
         data = intake.ComplaintInput(
             kind=kind,
             title=title,
@@ -111,6 +150,8 @@ def seed(*, stdout, units) -> None:
             unit=category.unit,
             category=category,
             location=f"Jl. Contoh No. {index + 1}",
+            latitude=latitude,
+            longitude=longitude,
             identity_mode=mode,
             reporter_name=f"Warga Contoh {index + 1}" if named else "",
             reporter_phone=f"+62812555{index:04d}" if named else "",

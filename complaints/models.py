@@ -101,6 +101,9 @@ class Category(TimeStampedModel):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="categories", on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=120)
     description = models.CharField(_("description shown on the form"), max_length=300, blank=True)
+    keywords = models.CharField(
+        _("keywords"), max_length=200, blank=True, help_text=_("Comma-separated, e.g. jalan, lubang, aspal.")
+    )
     resolution_days = models.PositiveSmallIntegerField(
         _("resolution tier"), choices=ResolutionTier.choices, default=ResolutionTier.MEDIUM
     )
@@ -130,6 +133,9 @@ class Complaint(TimeStampedModel):
     description = models.TextField(_("description"), max_length=5000)
     incident_date = models.DateField(_("date of the incident"), null=True, blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
+    # the reported spot (WGS 84), optional; exact values for staff only, rounded on every public page and feed
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
     social_channel = models.ForeignKey(
         "channels_social.SocialChannel",
@@ -200,6 +206,19 @@ class Complaint(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "status", "-created_at"], name="complaint_queue_idx"),
             models.Index(fields=["visibility", "status", "-created_at"], name="complaint_board_idx"),
+            # the public map's bounding-box queries, over public reports with a point only
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=["status", "created_at"],
+                condition=models.Q(visibility="public", latitude__isnull=False),
+                name="complaint_map_idx",
+            ),
+            # staff's "reports near this one"
+            models.Index(
+                fields=["latitude", "longitude", "created_at"],
+                condition=models.Q(latitude__isnull=False),
+                name="complaint_point_idx",
+            ),
             # the queue's and the digest's overdue and due-soon filters over open reports, from the index alone
             models.Index(
                 fields=["unit", "status"],
@@ -217,6 +236,18 @@ class Complaint(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="complaint_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
+                | models.Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="complaint_point_both_in_range",
             ),
         ]
 
@@ -473,3 +504,30 @@ class HandlingTime(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.unit_id} {self.metric} {self.bucket} min: {self.count}"
+
+
+class MapCount(models.Model):
+    """How many public reports on the public board (verified by staff, not `rahasia`) with a point a unit has
+    per category (0: none) in one cell of a fixed grid (`cell_x`, `cell_y`: the longitude and latitude divided by
+    complaints.public.mapdata.BASE_CELL, rounded down), with the sums of their coordinates (for the clusters'
+    centres). Kept up to date by complaints.reporting.summaries, so that the public map's clusters add up the
+    cells in view instead of every report in them."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE)
+    category_id = models.IntegerField(_("category"), default=0)  # 0: none (a NULL would defeat the upsert's key)
+    cell_x = models.IntegerField()
+    cell_y = models.IntegerField()
+    count = models.IntegerField(_("count"), default=0)
+    lat_sum = models.FloatField(default=0)
+    lng_sum = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("map count")
+        verbose_name_plural = _("map counts")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "category_id", "cell_x", "cell_y"], name="map_count_unique"),
+        ]
+        indexes = [models.Index(fields=["cell_x", "cell_y"], name="map_count_cell_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.category_id} ({self.cell_x}, {self.cell_y}): {self.count}"

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from . import geo
 from .models import Unit
 from .uploads import IMAGE_FORMATS
 
@@ -120,3 +121,36 @@ class UnitContactForm(forms.ModelForm):
         model = Unit
         fields = ["address", "email", "phone"]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+
+class UnitAreaForm(forms.Form):
+    """A unit's area as a GeoJSON file (checked by humas.geo.parse_area in clean), or its removal."""
+
+    area_file = forms.FileField(
+        label=_("Area (GeoJSON file)"),
+        required=False,
+        help_text=_(
+            "One Polygon or MultiPolygon in longitude/latitude (WGS 84), at most 5 MB, e.g. exported from "
+            "QGIS or geojson.io. Reports with a point inside it and no chosen unit come to this unit."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".geojson,.json,application/geo+json,application/json"}),
+    )
+    remove = forms.BooleanField(label=_("Remove the current area"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("area_file")
+        if upload is not None:
+            if upload.size > geo.MAX_AREA_BYTES:
+                self.add_error(
+                    "area_file",
+                    _("The file is too large (at most %(max)d MB).") % {"max": geo.MAX_AREA_BYTES // (1024 * 1024)},
+                )
+                return data
+            try:
+                data["area"] = geo.parse_area(upload.read())
+            except forms.ValidationError as exc:
+                self.add_error("area_file", exc)
+        elif not data.get("remove"):
+            self.add_error("area_file", _("Choose a GeoJSON file, or tick the box to remove the area."))
+        return data

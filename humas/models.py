@@ -109,6 +109,15 @@ class Unit(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     logo = models.ImageField(_("logo"), upload_to="units/logos/", blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # the unit's area (humas.geo): GeoJSON Polygon/MultiPolygon as uploaded and checked, its outline simplified
+    # for maps, and its bounding box and size, so that routing a point asks SQL for the few boxes that hold it
+    area = models.JSONField(_("area"), null=True, blank=True, editable=False)
+    area_display = models.JSONField(_("area (simplified)"), null=True, blank=True, editable=False)
+    area_south = models.FloatField(null=True, blank=True, editable=False)
+    area_west = models.FloatField(null=True, blank=True, editable=False)
+    area_north = models.FloatField(null=True, blank=True, editable=False)
+    area_east = models.FloatField(null=True, blank=True, editable=False)
+    area_size = models.FloatField(null=True, blank=True, editable=False)
 
     objects = UnitQuerySet.as_manager()
 
@@ -116,7 +125,14 @@ class Unit(TimeStampedModel):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["name"]
-        indexes = [models.Index(fields=["parent", "name"])]
+        indexes = [
+            models.Index(fields=["parent", "name"]),
+            models.Index(
+                fields=["area_south", "area_north", "area_west", "area_east"],
+                condition=models.Q(area_size__isnull=False),
+                name="unit_area_box_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(parent=models.F("id")), name="unit_not_own_parent"),
             models.CheckConstraint(condition=models.Q(time_zone__in=TimeZone.values), name="unit_time_zone_valid"),

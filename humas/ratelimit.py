@@ -38,12 +38,14 @@ POLICIES: dict[str, Policy] = {
     "information-submit": Policy("INFORMATION_SUBMIT_LIMIT", 3600),  # information requests per address per hour
     "information-track": Policy("COMPLAINT_TRACK_LIMIT", 600),  # request look-ups per address per 10 minutes
     "subscribe": Policy("SUBSCRIBE_LIMIT", 3600),  # subscription forms per address per hour
+    "place-name": Policy(30, 600),  # the picker's place-name look-ups per address per 10 minutes
     "release-test-mail": Policy(5, 600),  # test e-mails of a release per staff member per 10 minutes
     "password-reset": Policy("PASSWORD_RESET_LIMIT", 3600),  # reset forms per address per hour
     # e-mails a stranger can make the portal send to one recipient (receipt, subscription confirmation,
     # password reset): one per 10 minutes and a few a day, whoever asks and from wherever
     "mail-recipient": Policy(1, 600),
     "mail-recipient-day": Policy("MAIL_RECIPIENT_DAILY_LIMIT", 86400),
+    "open311-request": Policy("OPEN311_REQUEST_LIMIT", 3600),  # Open311 POSTs per client app (API key) per hour
 }
 
 

@@ -4,6 +4,8 @@ of proxies."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -22,6 +24,24 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
         return response
+
+
+def shows_map(*, geolocation: bool = False):
+    """For a view whose page shows a map: its CSP allows the tile server's images (CONTENT_SECURITY_POLICY_MAP),
+    and with `geolocation` the page may ask the browser for the user's position (asked only on a click)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            response.headers["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY_MAP
+            if geolocation:
+                response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self), payment=()"
+            return response
+
+        return wrapper
+
+    return decorate
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "mailing",
     "channels_social",
     "information",
+    "open311",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -364,6 +365,31 @@ PASSWORD_RESET_MIN_SECONDS = 0.4  # every reset request answers after this long,
 # the largest request body accepted at all (checked from Content-Length before anything reads the body): five
 # 10 MB attachments and the form around them
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", 55) * 1024 * 1024
+
+# --- maps (humas.geo): the tile server, its attribution, and the country a reported point must lie in ----------
+
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str(
+    "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+
+
+def _bbox(name: str, default: str) -> tuple[float, float, float, float]:
+    raw = env_str(name, default)
+    try:
+        south, west, north, east = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be four numbers south,west,north,east, not {raw!r}.") from None
+    if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+        raise ImproperlyConfigured(f"{name} must be south,west,north,east in degrees, not {raw!r}.")
+    return south, west, north, east
+
+
+MAP_GEOCODER_URL = env_str("MAP_GEOCODER_URL", "")  # a Nominatim-compatible server; empty: no place names
+if MAP_GEOCODER_URL and not MAP_GEOCODER_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"MAP_GEOCODER_URL must be an http(s) URL, not {MAP_GEOCODER_URL!r}.")
+MAP_COUNTRY_BBOX = _bbox("MAP_COUNTRY_BBOX", "-11.5,94.5,6.5,141.5")  # Indonesia, with its seas
+OPEN311_REQUEST_LIMIT = env_int("OPEN311_REQUEST_LIMIT", 60)  # Open311 POSTs per API key per hour
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 30)  # the staff dashboard polls this often
 
 # --- i18n, time -----------------------------------------------------------------------------------
@@ -444,6 +470,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+def _map_policy(policy: str, tile_url: str) -> str:
+    """The CSP of a page that shows a map: the tile server's host is allowed as an image source there only."""
+    origin = tile_url.split("://", 1)
+    if len(origin) != 2:
+        return policy
+    host = origin[1].split("/", 1)[0].replace("{s}.", "*.")
+    return policy.replace("img-src 'self' data:", f"img-src 'self' data: {origin[0]}://{host}", 1)
+
+
+CONTENT_SECURITY_POLICY_MAP = _map_policy(CONTENT_SECURITY_POLICY, MAP_TILE_URL)
 
 # --- API ------------------------------------------------------------------------------------------
 

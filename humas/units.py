@@ -9,7 +9,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import access
+from . import access, geo
 from .context_processors import forget_site_identity
 from .errors import Refused
 from .models import Unit
@@ -81,3 +81,47 @@ def update_unit_contact(unit: Unit, *, by: Any, logo=None, remove_logo: bool = F
         transaction.on_commit(lambda: storage.delete(old_logo))
     transaction.on_commit(forget_site_identity)
     return unit
+
+
+# --- areas (humas.geo) ---------------------------------------------------------------------------------------
+
+AREA_FIELDS = ("area", "area_display", "area_south", "area_west", "area_north", "area_east", "area_size")
+
+
+@transaction.atomic
+def set_unit_area(unit: Unit, *, by: Any, area: geo.Area | None) -> Unit:
+    """Give a unit its area (checked by humas.geo.parse_area) or remove it (`area=None`). Only a humas admin
+    of the unit may. Reports filed from then on with a point inside go to the smallest unit holding it."""
+    if not access.can(by, "unit.manage", unit):
+        raise Refused(_("You may not change this unit."), code="forbidden", status=403)
+    if area is None:
+        values = dict.fromkeys(AREA_FIELDS)
+    else:
+        values = {
+            "area": area.geometry,
+            "area_display": area.display,
+            "area_south": area.south,
+            "area_west": area.west,
+            "area_north": area.north,
+            "area_east": area.east,
+            "area_size": area.size,
+        }
+    for name, value in values.items():
+        setattr(unit, name, value)
+    unit.save(update_fields=[*AREA_FIELDS, "updated_at"])
+    return unit
+
+
+def unit_for_point(lat: float, lng: float, *, within: Unit | None = None) -> Unit | None:
+    """The smallest active unit whose area holds the point (boundary included, holes excluded), or None; with
+    `within`, only that unit and the units below it. One query for the units whose bounding box holds the point;
+    shapely decides among them."""
+    units = Unit.objects.subtree_of([within]) if within is not None else Unit.objects.all()
+    candidates = units.active().filter(
+        area_size__isnull=False,
+        area_south__lte=lat,
+        area_north__gte=lat,
+        area_west__lte=lng,
+        area_east__gte=lng,
+    )
+    return geo.covering(candidates, float(lat), float(lng))

@@ -12,6 +12,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from . import api, health, views
+from .security import shows_map
 
 app_name = "humas"
 handler400 = "humas.failures.bad_request"
@@ -26,6 +27,7 @@ humas_patterns = [
     path("staf/unit/", views.staff_units, name="staff_units"),
     path("staf/unit/<slug:slug>/", views.staff_unit, name="staff_unit"),
     path("staf/unit/<slug:slug>/ubah/", views.staff_unit_edit, name="staff_unit_edit"),
+    path("staf/unit/<slug:slug>/wilayah/", shows_map()(views.staff_unit_area), name="staff_unit_area"),
     path("staf/masuk/", views.LoginView.as_view(), name="login"),
     path("staf/keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("staf/sandi/", views.PasswordChangeView.as_view(), name="password_change"),
@@ -52,6 +54,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include(api.urlpatterns)),
+    path("open311/v2/", include("open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("releases.newsroom.seo")),
     path("", include("mailing.webhook_urls")),
@@ -66,6 +69,7 @@ urlpatterns = [
         path("", include("information.public.urls")),
         path("", include("information.handling.urls")),
         path("", include("information.reporting.urls")),
+        path("", include("open311.console")),
         prefix_default_language=False,
     ),
 ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from . import access, dates, outbox, passwords, units
 from .errors import Refused
-from .forms import StaffLoginForm, UnitContactForm
+from .forms import StaffLoginForm, UnitAreaForm, UnitContactForm
 from .models import Membership, Role, Unit
 from .security import client_ip
 
@@ -146,6 +146,32 @@ def staff_unit_edit(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("humas:staff_unit", slug=unit.slug)
     status = 400 if request.method == "POST" else 200
     return render(request, "staff/unit_edit.html", {"unit": unit, "form": form}, status=status)
+
+
+@staff_required
+def staff_unit_area(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload (or remove) the unit's area; the page shows the current outline on a map when there is one."""
+    unit = access.get_for(request.user, "unit.manage", Unit.objects.all(), slug=slug)
+    form = UnitAreaForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            units.set_unit_area(unit, by=request.user, area=form.cleaned_data.get("area"))
+        except Refused as exc:
+            form.add_error(None, exc.message)
+        else:
+            if form.cleaned_data.get("area"):
+                messages.success(request, _("The unit's area was saved."))
+            else:
+                messages.success(request, _("The unit's area was removed."))
+            return redirect("humas:staff_unit", slug=unit.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "staff/unit_area.html", {"unit": unit, "form": form, "map": map_settings()},
+                  status=status)  # fmt: skip
+
+
+def map_settings() -> dict:
+    """What a page's map script needs: the tile server and its attribution, Leaflet's files."""
+    return {"tile_url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
 
 
 # --- staff login --------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ Every query starts from what the user's units and role allow (humas.access)."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 
@@ -165,3 +166,44 @@ def shows_identity(user, complaint: Complaint) -> bool:
     if complaint.identity_mode == "anonim":
         return access.is_root_admin(user, complaint.unit_id)
     return False
+
+
+NEARBY_METRES = 200
+NEARBY_DAYS = 30
+EARTH_METRES = 6_371_000
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_METRES * math.asin(math.sqrt(a))
+
+
+def nearby(user, complaint: Complaint, *, metres: int = NEARBY_METRES, days: int = NEARBY_DAYS, limit: int = 10):
+    """Reports in the user's scope filed within `metres` of this one's point in the last `days` days, nearest
+    first, as (report, metres) pairs. One query: a box on the indexed coordinates, the circle in Python."""
+    if complaint.latitude is None or complaint.longitude is None:
+        return []
+    lat, lng = float(complaint.latitude), float(complaint.longitude)
+    dlat = metres / 111_320
+    dlng = metres / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    pool = (
+        visible(user)
+        .filter(
+            latitude__gte=lat - dlat, latitude__lte=lat + dlat, longitude__gte=lng - dlng, longitude__lte=lng + dlng,
+            created_at__gte=timezone.now() - timedelta(days=days),
+        )
+        .exclude(pk=complaint.pk)
+        .select_related("unit")
+        .only("pk", "title", "status", "created_at", "latitude", "longitude", "unit__short_name",
+              "unit__name")
+    )  # fmt: skip
+    found = []
+    for other in pool[:500]:
+        away = distance_m(lat, lng, float(other.latitude), float(other.longitude))
+        if away <= metres:
+            found.append((other, round(away)))
+    found.sort(key=lambda pair: pair[1])
+    return found[:limit]

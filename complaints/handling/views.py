@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -60,6 +61,36 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+MAP_LIMIT = 500
+
+
+@staff_required
+def queue_map(request: HttpRequest) -> HttpResponse:
+    """The queue's reports with a point (the same filters), on a map with their exact points: staff only."""
+    _require_any(request.user, "complaint.view")
+    form, reports = queue.filtered(request.user, request.GET)
+    located = list(reports.filter(latitude__isnull=False)[: MAP_LIMIT + 1])
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(c.longitude), float(c.latitude)]},
+            "properties": {
+                "title": c.title, "status": c.status, "status_label": str(c.get_status_display()),
+                "unit": c.unit.name, "category": c.category.name if c.category else "",
+                "date": c.created_at.date().isoformat(), "url": reverse("complaints_staff:detail", args=[c.pk]),
+            },
+        }
+        for c in located[:MAP_LIMIT]
+    ]  # fmt: skip
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "complaints/staff/map.html",
+        {"form": form, "features": {"type": "FeatureCollection", "features": features},
+         "count": len(features), "truncated": len(located) > MAP_LIMIT, "query": query},
+    )  # fmt: skip
 
 
 def handlers_of_scope(user):
@@ -133,6 +164,9 @@ def _detail_context(request, complaint: Complaint, forms_by_name: dict | None = 
                 "pk", "title", "created_at"
             )
         ),
+        "nearby": queue.nearby(user, complaint),
+        "nearby_metres": queue.NEARBY_METRES,
+        "nearby_days": queue.NEARBY_DAYS,
         "due": sla.current_due(complaint),
         "overdue": sla.is_overdue(complaint),
         "public_attachment_ids": {a.pk for items in public_attachments(complaint).values() for a in items},

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category, IdentityMode, Kind, Visibility
 from complaints.public.intake import ComplaintInput
+from humas import geo
 from humas.forms import FixedChoiceField, HumanCheckMixin, new_stamp, validating_only  # noqa: F401 (new_stamp: tests)
 from humas.models import Unit
 from humas.units import active_unit
@@ -113,6 +114,26 @@ class ComplaintForm(forms.Form):
         label=_("Date of the incident"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    latitude = forms.DecimalField(
+        label=_("Latitude (optional)"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        help_text=_("Decimal degrees, e.g. -8.583333 (south is negative). Leave empty if you do not know it."),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude (optional)"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        help_text=_("Decimal degrees, e.g. 116.116667."),
+    )
     identity_mode = FixedChoiceField(
         label=_("Your identity"),
         choices=[
@@ -198,6 +219,15 @@ class ComplaintForm(forms.Form):
             raise forms.ValidationError(_("The date of the incident cannot be in the future."), code="future")
         return day
 
+    def _clean_point(self, data: dict) -> None:
+        if {"latitude", "longitude"} & set(self.errors):
+            return
+        try:
+            geo.check_point(data.get("latitude"), data.get("longitude"))
+        except forms.ValidationError as exc:
+            field = "longitude" if exc.code == "half_point" and data.get("longitude") is None else "latitude"
+            self.add_error(field, exc)
+
     def clean(self):
         data = super().clean()
         if self.data.get("kind") == Kind.INFORMATION_REQUEST:
@@ -209,6 +239,7 @@ class ComplaintForm(forms.Form):
                     "within 10 working days)."
                 ),
             )
+        self._clean_point(data)
         unit, category = data.get("unit"), data.get("category")
         if unit and category and category.unit_id != unit.pk:
             self.add_error(
@@ -242,6 +273,8 @@ class ComplaintForm(forms.Form):
             category=d.get("category"),
             incident_date=d.get("incident_date"),
             location=d.get("location", ""),
+            latitude=d.get("latitude"),
+            longitude=d.get("longitude"),
             identity_mode=d["identity_mode"],
             reporter_name=d.get("reporter_name", ""),
             reporter_email=d.get("reporter_email", ""),

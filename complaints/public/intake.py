@@ -8,6 +8,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,7 +35,7 @@ from complaints.models import (
     private_storage,
 )
 from complaints.reporting import summaries
-from humas import codes, dates, outbox, ratelimit
+from humas import codes, dates, outbox, ratelimit, units
 from humas.errors import Refused
 from humas.models import Unit
 from humas.uploads import MB, clean_image, clean_pdf, safe_display_name, sniff
@@ -211,6 +212,8 @@ class ComplaintInput:
     category: Category | None = None
     incident_date: date | None = None
     location: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
     identity_mode: str = IdentityMode.NAMED
     reporter_name: str = ""
     reporter_email: str = ""
@@ -241,7 +244,8 @@ def submit_complaint(
 def _create(
     data: ComplaintInput, prepared: list[PreparedFile], channel: str, language: str, stored: list[str], by=None
 ) -> Complaint:
-    unit = data.unit or (data.category.unit if data.category else None) or root_unit()
+    category_unit = data.category.unit if data.category else None
+    unit = data.unit or unit_for(data, within=category_unit) or category_unit or root_unit()
     anonymous = data.identity_mode == IdentityMode.ANONYMOUS
     now = timezone.now()
     verify_by, respond_by = dates.deadlines(now, [sla.VERIFY_DAYS, sla.FIRST_RESPONSE_DAYS], unit.time_zone)
@@ -254,6 +258,8 @@ def _create(
         description=data.description,
         incident_date=data.incident_date,
         location=data.location,
+        latitude=data.latitude,
+        longitude=data.longitude,
         channel=channel,
         social_channel=data.social_channel,
         identity_mode=data.identity_mode,
@@ -280,6 +286,14 @@ def _create(
         send_receipt(complaint)
     store_attachments(complaint, event, prepared, stored)
     return complaint
+
+
+def unit_for(data: ComplaintInput, *, within: Unit | None = None) -> Unit | None:
+    """The unit whose area holds the reported point (the smallest, humas.units.unit_for_point), if any; with a
+    category chosen, only its unit or a unit below it (the category's unit when none of their areas holds it)."""
+    if data.latitude is None or data.longitude is None:
+        return None
+    return units.unit_for_point(float(data.latitude), float(data.longitude), within=within)
 
 
 def send_receipt(complaint: Complaint) -> None:

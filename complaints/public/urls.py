@@ -1,11 +1,12 @@
 from django.urls import path
 
-from complaints.public import privacy, views
+from complaints.public import feeds, privacy, views
+from humas.security import shows_map
 
 app_name = "complaints"
 
 urlpatterns = [
-    path("pengaduan/", views.complaint_form, name="form"),
+    path("pengaduan/", shows_map(geolocation=True)(views.complaint_form), name="form"),
     path("pengaduan/terkirim/<int:pk>/", views.receipt, name="receipt"),
     path("pengaduan/lacak/", views.track, name="track"),
     path("pengaduan/lacak/<int:pk>/", views.track_detail, name="track_detail"),
@@ -16,5 +17,9 @@ urlpatterns = [
     path("pengaduan/lacak/<int:pk>/hapus-data/", privacy.ask_erasure, name="ask_erasure"),
     path("pengaduan/lampiran/<int:pk>/", views.attachment, name="attachment"),
     path("pengaduan/lampiran/<int:pk>/kecil/", views.attachment, {"variant": "thumbnail"}, name="thumbnail"),
-    path("pengaduan/publik/", views.board, name="board"),
+    path("pengaduan/publik/", shows_map()(views.board), name="board"),
+    path("pengaduan/publik/rss/", feeds.rss, name="rss"),
+    path("pengaduan/peta/", shows_map()(views.map_page), name="map"),
+    path("pengaduan/peta/data.geojson", views.map_data, name="map_data"),
+    path("pengaduan/peta/tempat/", views.place, name="place"),
 ]

@@ -3,12 +3,16 @@ board. Views parse and call the services in intake.py and workflow.py; nothing h
 
 from __future__ import annotations
 
+from datetime import date
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -17,6 +21,7 @@ from complaints.handling import clarifications, duplicates, workflow
 from complaints.models import (
     BOARD_STATUSES,
     Attachment,
+    Category,
     Channel,
     Complaint,
     ComplaintEvent,
@@ -24,7 +29,7 @@ from complaints.models import (
     Status,
     Visibility,
 )
-from complaints.public import intake
+from complaints.public import intake, mapdata, places
 from complaints.public.forms import WebComplaintForm
 from complaints.public.tracking import (
     AddInformationForm,
@@ -34,10 +39,11 @@ from complaints.public.tracking import (
     public_attachments,
     public_events,
 )
-from humas import access, ratelimit, reporter_sessions
+from humas import access, geo, ratelimit, reporter_sessions
 from humas.errors import Refused
 from humas.models import Unit
 from humas.security import client_ip
+from humas.units import active_unit
 
 SESSION_KIND = "complaint"
 
@@ -90,8 +96,16 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
         form = WebComplaintForm(initial=initial)
     form.prepare_display()
     files_lost = request.method == "POST" and bool(request.FILES)
-    return render(request, "complaints/form.html", {"form": form, "throttled": throttled, "files_lost": files_lost},
-                  status=status)  # fmt: skip
+    context = {"form": form, "throttled": throttled, "files_lost": files_lost, "unit_areas": unit_boxes(),
+               "geocoder": places.enabled()}  # fmt: skip
+    return render(request, "complaints/form.html", context, status=status)
+
+
+def unit_boxes() -> dict[str, list[float]]:
+    """slug → [south, west, north, east] of each active unit with an area: the picker centres on the chosen one."""
+    rows = Unit.objects.active().filter(area_size__isnull=False)
+    rows = rows.values_list("slug", "area_south", "area_west", "area_north", "area_east")
+    return {slug: [s, w, n, e] for slug, s, w, n, e in rows}
 
 
 @never_cache
@@ -307,5 +321,106 @@ def board(request: HttpRequest) -> HttpResponse:
             "kinds": Kind.choices,
             "statuses": [(s, Status(s).label) for s in BOARD_STATUSES],
             "units": Unit.objects.active().order_by("name").only("slug", "name"),
+            "map_filters": urlencode({"unit": filters["unit"]} if filters["unit"] else {}),
         },
     )
+
+
+# --- public map -------------------------------------------------------------------------------------------------
+
+MAP_LIST_PAGE_SIZE = 20
+
+
+def _map_filters(params) -> dict:
+    """The map's filters from the query string (shared by the page and its data); bad values are ignored."""
+    category = params.get("kategori", "")
+    since, until = params.get("dari", ""), params.get("sampai", "")
+
+    def day(text: str):
+        try:
+            return date.fromisoformat(text) if text else None
+        except ValueError:
+            return None
+
+    return {
+        "unit": params.get("unit", "") if active_unit(params.get("unit", "")) else "",
+        "category": int(category) if category.isdigit() and len(category) < 10 else None,
+        "since": day(since),
+        "until": day(until),
+    }
+
+
+@require_GET
+def map_page(request: HttpRequest) -> HttpResponse:
+    """The public map and, beside it, the list of the same reports (the map is never the only way to them)."""
+    filters = _map_filters(request.GET)
+    query = mapdata.MapQuery(west=-180, south=-90, east=180, north=90, zoom=mapdata.CLUSTER_BELOW_ZOOM, **filters)
+    reports = (
+        mapdata.public_reports(query)
+        .select_related("unit", "category")
+        .only("pk", "title", "status", "created_at", "latitude", "longitude", "unit__name", "unit__time_zone",
+              "category__name")
+        .order_by("-created_at", "-pk")
+    )  # fmt: skip
+    page = Paginator(reports, MAP_LIST_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    for report in page.object_list:
+        report.public_point = (geo.public_coordinate(report.latitude), geo.public_coordinate(report.longitude))
+    query_string = request.GET.copy()
+    query_string.pop("halaman", None)
+    data_filters = {k: v for k, v in (("unit", filters["unit"]), ("kategori", filters["category"] or ""),
+                    ("dari", request.GET.get("dari", "")), ("sampai", request.GET.get("sampai", ""))) if v}  # fmt: skip
+    return render(
+        request,
+        "complaints/map.html",
+        {
+            "page": page,
+            "query": query_string.urlencode(),
+            "filters": filters,
+            "raw": {"dari": request.GET.get("dari", ""), "sampai": request.GET.get("sampai", "")},
+            "data_filters": urlencode(data_filters),
+            "units": Unit.objects.active().order_by("name").only("slug", "name"),
+            "categories": Category.objects.filter(is_active=True, unit__is_active=True).only("pk", "name"),
+            "start_box": _start_box(filters["unit"]),
+        },
+    )
+
+
+def _start_box(unit_slug: str) -> list[float] | None:
+    """Where the map opens: the chosen unit's area, else the root unit's, else the country (the script's)."""
+    units = Unit.objects.active().filter(area_size__isnull=False)
+    unit = units.filter(slug=unit_slug).first() if unit_slug else None
+    unit = unit or units.filter(parent__isnull=True).order_by("pk").first()
+    return [unit.area_south, unit.area_west, unit.area_north, unit.area_east] if unit else None
+
+
+@require_GET
+def place(request: HttpRequest) -> HttpResponse:
+    """The place name of a point for the picker (`?lat=&lon=`), from the optional geocoder; 404 when it is off."""
+    if not places.enabled():
+        raise Http404
+    if not ratelimit.allow("place-name", client_ip(request)):
+        return JsonResponse({"name": ""}, status=429)
+    try:
+        lat, lng = float(request.GET.get("lat", "")), float(request.GET.get("lon", ""))
+        geo.check_point(lat, lng)
+    except (ValueError, ValidationError):
+        return JsonResponse({"name": ""}, status=400)
+    name = places.place_name(lat, lng, language=translation.get_language() or "id")
+    return JsonResponse({"name": name})
+
+
+@require_GET
+def map_data(request: HttpRequest) -> HttpResponse:
+    """GeoJSON of the public reports in `bbox` (west,south,east,north) at `zoom`, clustered below street zoom."""
+    try:
+        west, south, east, north = mapdata.parse_bbox(request.GET.get("bbox", ""))
+    except ValueError as exc:
+        return JsonResponse({"detail": str(exc)}, status=400)
+    zoom = request.GET.get("zoom", "")
+    zoom = min(int(zoom), 19) if zoom.isdigit() and len(zoom) < 3 else 10
+    query = mapdata.MapQuery(west=west, south=south, east=east, north=north, zoom=zoom,
+                             **_map_filters(request.GET))  # fmt: skip
+    body = mapdata.answer(query, translation.get_language() or "id")
+    response = HttpResponse(body, content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=60"
+    return response

@@ -19,6 +19,7 @@ rebuild_recap` runs it.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -31,15 +32,29 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from complaints.handling import sla
-from complaints.models import OPEN_STATUSES, Complaint, DueCount, Grain, HandlingTime, Metric, RecapCount, Status
+from complaints.models import (
+    BOARD_STATUSES,
+    OPEN_STATUSES,
+    Complaint,
+    DueCount,
+    Grain,
+    HandlingTime,
+    MapCount,
+    Metric,
+    RecapCount,
+    Status,
+    Visibility,
+)
+from complaints.public import mapdata
 from humas.models import TimeZone
 
-RECAP, DUE, TIMES = "recap", "due", "times"
+RECAP, DUE, TIMES, MAP = "recap", "due", "times", "map"
 # table: (model, key columns, counted columns); the order here is the order of the writes (no deadlocks)
 TABLES = {
     RECAP: (RecapCount, ("unit_id", "grain", "start", "kind", "status", "channel"), ("count",)),
     DUE: (DueCount, ("unit_id", "due_at"), ("count",)),
     TIMES: (HandlingTime, ("unit_id", "month", "metric", "bucket"), ("count", "on_time", "rated", "rating_sum")),
+    MAP: (MapCount, ("unit_id", "category_id", "cell_x", "cell_y"), ("count", "lat_sum", "lng_sum")),
 }
 HOUR = 60
 
@@ -83,6 +98,11 @@ def shares(complaint: Complaint) -> Shares:
         met = complaint.resolution_due_at is not None and complaint.resolved_at <= complaint.resolution_due_at
         rated = complaint.rating is not None
         out[(TIMES, key)] = (1, int(met), int(rated), complaint.rating if rated else 0)
+    on_map = complaint.visibility == Visibility.PUBLIC and complaint.status in BOARD_STATUSES
+    if on_map and complaint.latitude is not None:
+        lat, lng = float(complaint.latitude), float(complaint.longitude)
+        cell = (math.floor(lng / mapdata.BASE_CELL), math.floor(lat / mapdata.BASE_CELL))
+        out[(MAP, (unit, complaint.category_id or 0, *cell))] = (1, lat, lng)
     return out
 
 
@@ -107,6 +127,8 @@ def record_change(complaint: Complaint) -> None:
         raise RuntimeError("record_change needs a report locked through workflow.locked")
     after = shares(complaint)
     _write(_difference(before, after))
+    # the public map's cached answers go stale (a new report is not on it: only staff's changes bump it)
+    transaction.on_commit(mapdata.bump_version)
     complaint.summary_shares = after
 
 
@@ -267,11 +289,29 @@ def _time_rows() -> list[HandlingTime]:
     return rows
 
 
+def _map_rows() -> list[MapCount]:
+    """The public map's cells, from the public board's reports with a point (in Python: a few fields a report)."""
+    found: dict[tuple, list] = defaultdict(lambda: [0, 0.0, 0.0])
+    reports = Complaint.objects.filter(
+        visibility=Visibility.PUBLIC, status__in=BOARD_STATUSES, latitude__isnull=False
+    ).values_list("unit_id", "category_id", "latitude", "longitude")
+    for unit, category, lat, lng in reports.iterator(chunk_size=5000):
+        lat, lng = float(lat), float(lng)
+        row = found[(unit, category or 0, math.floor(lng / mapdata.BASE_CELL), math.floor(lat / mapdata.BASE_CELL))]
+        row[0] += 1
+        row[1] += lat
+        row[2] += lng
+    return [
+        MapCount(unit_id=unit, category_id=category, cell_x=x, cell_y=y, count=n, lat_sum=lat_sum, lng_sum=lng_sum)
+        for (unit, category, x, y), (n, lat_sum, lng_sum) in found.items()
+    ]
+
+
 @transaction.atomic
 def rebuild() -> dict[str, int]:
     """Recompute every summary from the reports. Returns the number of rows per table."""
     made = {}
-    for name, rows in ((RECAP, _recap_rows()), (DUE, _due_rows()), (TIMES, _time_rows())):
+    for name, rows in ((RECAP, _recap_rows()), (DUE, _due_rows()), (TIMES, _time_rows()), (MAP, _map_rows())):
         model = TABLES[name][0]
         model.objects.all().delete()
         model.objects.bulk_create(rows, batch_size=2000)

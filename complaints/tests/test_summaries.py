@@ -10,6 +10,7 @@ import statistics
 import threading
 from collections import Counter
 from datetime import timedelta
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -25,6 +26,7 @@ from complaints.models import (
     DueCount,
     HandlingTime,
     Kind,
+    MapCount,
     RecapCount,
     RejectReason,
 )
@@ -43,7 +45,8 @@ START = utc(2026, 10, 26, 2)  # Monday 26 Oct 2026, 09:00 WIB
 def file(unit, *, kind=Kind.COMPLAINT, channel=Channel.WEB) -> Complaint:
     return intake.submit_complaint(
         data=intake.ComplaintInput(kind=kind, title="Laporan uji ringkasan", unit=unit, identity_mode="anonymous",
-                                   description="Uraian laporan yang cukup panjang untuk lolos validasi.", consent=True),
+                                   description="Uraian laporan yang cukup panjang untuk lolos validasi.", consent=True,
+                                   latitude=Decimal("-8.583456"), longitude=Decimal("116.116501")),
         files=[], channel=channel,
     )  # fmt: skip
 
@@ -61,6 +64,12 @@ def stored() -> dict:
             (r.unit_id, r.month, r.metric, r.bucket): (r.count, r.on_time, r.rated, r.rating_sum)
             for r in HandlingTime.objects.all()
             if r.count or r.on_time or r.rated or r.rating_sum
+        },
+        # the coordinates' sums are floats: compared to the micro-degree
+        "map": {
+            (r.unit_id, r.category_id, r.cell_x, r.cell_y): (r.count, round(r.lat_sum, 6), round(r.lng_sum, 6))
+            for r in MapCount.objects.all()
+            if r.count
         },
     }
 

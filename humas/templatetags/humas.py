@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 from django import template
+from django.conf import settings
 
 from .. import access, dates, slots
 
@@ -47,3 +49,14 @@ def get_item(mapping, key):
         return mapping.get(key, [])
     except AttributeError:
         return []
+
+
+@register.inclusion_tag("humas/_map_assets.html")
+def map_assets():
+    """{% map_assets %} on a page that may show a map: where Leaflet and the tiles are, and static/js/map.js.
+    Nothing of the map loads until the script shows one (humas.security.shows_map allows the tile host)."""
+    return {
+        "tile_url": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "country": json.dumps(list(settings.MAP_COUNTRY_BBOX)),
+    }
