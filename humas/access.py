@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "subscriber.manage": frozenset({Role.ADMIN, Role.EDITOR}),
     "channel.manage": frozenset({Role.ADMIN, Role.EDITOR}),
     "channel.log": frozenset({Role.ADMIN, Role.EDITOR, Role.WRITER}),
+    "monitoring.view": ALL_ROLES,  # the issues, clippings and the media analysis
+    "monitoring.manage": frozenset({Role.ADMIN, Role.EDITOR}),  # sources, watchlist, clippings' relevance and tone
 }
 
 # For an action that changes something, the action that lets a user see the object at all. A user who
@@ -46,6 +48,7 @@ VISIBILITY: dict[str, str] = {
     "release.publish": "release.view",
     "channel.manage": "unit.view",
     "channel.log": "release.view",
+    "monitoring.manage": "monitoring.view",
 }
 
 _CACHE_ATTR = "_humas_access_cache"

@@ -1,0 +1,155 @@
+"""The PRCC view's figures: the top issues of the last 24 hours, 7 or 30 days across clippings and complaints,
+found the way the complaints' trending topics are (complaints.reporting.trends.rank: the same stemming,
+phrases and ranking, over both kinds of text), each with its volume, its change against the period before,
+its positive / neutral / negative split, its top outlets and links to its clippings and reports.
+
+Three queries for the current period and two for the one before, whatever the number of rows; the result
+is cached for a minute per scope and period (the page refreshes about that often)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Complaint
+from complaints.reporting import trends
+
+from .models import Clipping, ComplaintTone, Tone
+
+PERIODS = {"6h": timedelta(hours=6), "24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+PERIOD_LABELS = {"24h": _("Last 24 hours"), "7d": _("Last 7 days"), "30d": _("Last 30 days")}
+DEFAULT_PERIOD = "7d"
+CACHE_SECONDS = 60
+TOP_OUTLETS = 3
+CLIPPINGS_PATH = "/staf/isu/kliping/"
+TONES = (Tone.POSITIVE, Tone.NEUTRAL, Tone.NEGATIVE)
+
+
+@dataclass
+class Issue:
+    term: str
+    label: str
+    volume: int
+    previous: int
+    change: str
+    ratio: float | None
+    clippings: int
+    complaints: int
+    tones: dict[str, int]  # positive, neutral, negative, and "unscored" (tone not computed yet)
+    outlets: list[tuple[str, int]] = field(default_factory=list)
+    period: str = DEFAULT_PERIOD
+
+    @property
+    def clippings_url(self) -> str:
+        return f"{CLIPPINGS_PATH}?{urlencode({'q': self.label, 'periode': self.period})}"
+
+    @property
+    def complaints_url(self) -> str:
+        return f"{trends.QUEUE_PATH}?{urlencode({'q': self.label})}"
+
+    @property
+    def bar(self) -> list[tuple[str, int, float, float]]:
+        """(tone, count, x, width) in percent of the volume, for the SVG bar."""
+        out, x = [], 0.0
+        for tone in (*TONES, "unscored"):
+            count = self.tones.get(tone, 0)
+            if count:
+                width = 100 * count / self.volume
+                out.append((tone, count, round(x, 2), round(width, 2)))
+                x += width
+        return out
+
+
+@dataclass
+class Doc:
+    kind: str  # "clipping" or "complaint"
+    title: str
+    text: str
+    tone: str
+    outlet: str
+
+
+def _clippings(unit_ids, start: datetime, end: datetime):
+    rows = Clipping.objects.filter(published_at__gte=start, published_at__lt=end, is_irrelevant=False)
+    return rows if unit_ids is None else rows.filter(unit_id__in=unit_ids)
+
+
+def _complaints(unit_ids, start: datetime, end: datetime):
+    rows = Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
+    return rows if unit_ids is None else rows.filter(unit_id__in=unit_ids)
+
+
+def documents(unit_ids, start: datetime, end: datetime) -> list[Doc]:
+    docs = [
+        Doc("clipping", title, summary, tone or "unscored", outlet)
+        for title, summary, tone, outlet in _clippings(unit_ids, start, end)
+        .order_by()
+        .values_list("title", "summary", "tone", "outlet")
+    ]
+    tone = Subquery(ComplaintTone.objects.filter(complaint_id=OuterRef("pk")).values("tone")[:1])
+    docs += [
+        Doc("complaint", title, description, tone or "unscored", "")
+        for title, description, tone in _complaints(unit_ids, start, end)
+        .annotate(tone=tone)
+        .order_by()
+        .values_list("title", "description", "tone")
+    ]
+    return docs
+
+
+def _previous_texts(unit_ids, start: datetime, end: datetime) -> list[tuple[str, str]]:
+    texts = list(_clippings(unit_ids, start, end).order_by().values_list("title", "summary"))
+    return texts + list(_complaints(unit_ids, start, end).order_by().values_list("title", "description"))
+
+
+def compute(unit_ids, *, period: str, now: datetime, limit: int = 5) -> list[Issue]:
+    span = PERIODS[period]
+    start, prior_start = now - span, now - 2 * span
+    docs = documents(unit_ids, start, now)
+    topics = trends.rank([(d.title, d.text) for d in docs], _previous_texts(unit_ids, prior_start, start), limit=limit)
+    issues = []
+    for topic in topics:
+        members = [docs[i] for i in topic.members]
+        tones = Counter(d.tone for d in members)
+        outlets = Counter(d.outlet for d in members if d.kind == "clipping")
+        issues.append(
+            Issue(
+                term=topic.term,
+                label=topic.label,
+                volume=topic.count,
+                previous=topic.previous,
+                change=topic.change,
+                ratio=topic.ratio,
+                clippings=sum(1 for d in members if d.kind == "clipping"),
+                complaints=sum(1 for d in members if d.kind == "complaint"),
+                tones={tone: tones.get(tone, 0) for tone in (*TONES, "unscored")},
+                outlets=sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_OUTLETS],
+                period=period,
+            )
+        )
+    return issues
+
+
+def top_issues(unit_ids, *, period: str = DEFAULT_PERIOD, now: datetime | None = None, limit: int = 5) -> list[Issue]:
+    """The top issues in the given units (None: all), cached for a minute."""
+    if unit_ids is not None and not unit_ids:
+        return []
+    if period not in PERIODS:
+        raise ValueError(period)
+    now = now or timezone.now()
+    scope = "all" if unit_ids is None else ",".join(str(pk) for pk in sorted(unit_ids))
+    digest = hashlib.sha256(scope.encode()).hexdigest()[:24]
+    key = f"monitoring:issues:{digest}:{period}:{limit}:{int(now.timestamp() // CACHE_SECONDS)}"
+    found = cache.get(key)
+    if found is None:
+        found = compute(unit_ids, period=period, now=now, limit=limit)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
