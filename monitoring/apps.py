@@ -11,10 +11,13 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         """Fill the other apps' slots (the dashboard's issues, a release's coverage), register the alert
         e-mails with the outbox; none of them imports us."""
-        from humas import outbox
+        from humas import outbox, slots
 
-        from . import alerts
+        from . import alerts, sections
 
+        slots.register("staff_menu", sections.staff_menu_item, order=60)
+        slots.register("staff_home", sections.dashboard_issues, order=15)
+        slots.register("staff_release_coverage", sections.release_coverage)
+        slots.register("staff_release_reach", sections.release_reach_coverage, order=50)
         outbox.register(alerts.DIGEST_TEMPLATE, alerts.digest_context)
         outbox.register(alerts.SPIKE_TEMPLATE, alerts.spike_context)
-

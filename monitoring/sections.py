@@ -22,8 +22,9 @@ def staff_menu_item(request: HttpRequest, **context) -> str:
 
 
 def dashboard_issues(request: HttpRequest, **context) -> str:
-    """The top issues of the user's units in the last 24 hours, refreshing like the dashboard."""
-    if not access.has_any(request.user, ACTION):
+    """The top issues of the user's units in the last 24 hours, refreshing like the dashboard: on the
+    leadership dashboard, so for those who see it (the others open /staf/isu/ from the menu)."""
+    if not access.has_any(request.user, ACTION) or not access.has_any(request.user, "dashboard.view"):
         return ""
     period = "24h"
     found = issues.top_issues(access.unit_ids_for(request.user, ACTION), period=period)
