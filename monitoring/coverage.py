@@ -3,9 +3,9 @@ to those of a release published in the seven days before it, is recorded as cove
 
 Closeness is the cosine of the two sets of stemmed content words (stop-words dropped):
 |A ∩ B| / √(|A|·|B|). The threshold was measured on labelled pairs (monitoring/tests/test_coverage.py:
-news stories rewritten from releases against other stories about the same institution): rewrites scored
-0.38–0.71 and unrelated stories 0.00–0.22, so SIMILARITY_THRESHOLD sits in the gap, nearer the unrelated
-side to miss fewer rewrites.
+news stories rewritten from a release against other stories about the same institution and place): the
+rewrites scored 0.73–0.91 and the other stories 0.00–0.24. SIMILARITY_THRESHOLD sits just above the other
+stories rather than in the middle of the gap, because real outlets paraphrase more than those rewrites.
 """
 
 from __future__ import annotations
