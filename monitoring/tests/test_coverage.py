@@ -21,12 +21,18 @@ RELEASE = (
 )
 # news stories rewritten from the release by outlets (covered) ...
 REWRITES = [
-    ("Layanan Paspor Simpatik Kini Jangkau Warga Pulau Terluar",
-     "Warga pulau terluar kini bisa membuat paspor tanpa menyeberang: Kanwil Tengah meluncurkan layanan keliling."),
-    ("Kanwil Tengah Hadirkan Paspor Keliling ke Desa-desa Pulau Terluar",
-     "Petugas datang langsung ke kantor desa mulai Senin untuk layanan paspor simpatik."),
-    ("Petugas Paspor Datangi Kantor Desa di Pulau Terluar",
-     "Layanan paspor simpatik keliling diluncurkan Kantor Wilayah Tengah bagi warga pulau terluar."),
+    (
+        "Layanan Paspor Simpatik Kini Jangkau Warga Pulau Terluar",
+        "Warga pulau terluar kini bisa membuat paspor tanpa menyeberang: Kanwil Tengah meluncurkan layanan keliling.",
+    ),
+    (
+        "Kanwil Tengah Hadirkan Paspor Keliling ke Desa-desa Pulau Terluar",
+        "Petugas datang langsung ke kantor desa mulai Senin untuk layanan paspor simpatik.",
+    ),
+    (
+        "Petugas Paspor Datangi Kantor Desa di Pulau Terluar",
+        "Layanan paspor simpatik keliling diluncurkan Kantor Wilayah Tengah bagi warga pulau terluar.",
+    ),
 ]
 # ... and other stories about the same institution (not covered)
 UNRELATED = [
