@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -47,6 +49,22 @@ class IssuesQueryForm(forms.Form):
         if unit is None:
             return access.unit_ids_for(self.user, "monitoring.view")
         return frozenset(Unit.objects.subtree_of([unit]).values_list("pk", flat=True))
+
+
+class AnalysisForm(IssuesQueryForm):
+    """?bulan=YYYY-MM (default: this month) and ?unit=."""
+
+    periode = None
+    bulan = forms.CharField(label=_("Month"), required=False, max_length=7)
+
+    def clean_bulan(self) -> date:
+        value = (self.cleaned_data.get("bulan") or "").strip()
+        if not value:
+            return timezone.localdate().replace(day=1)
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
+        if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM, e.g. 2026-11."))
+        return date(int(match[1]), int(match[2]), 1)
 
 
 class UnitChoiceMixin:

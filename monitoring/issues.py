@@ -112,9 +112,15 @@ def _previous_texts(unit_ids, start: datetime, end: datetime) -> list[tuple[str,
 
 def compute(unit_ids, *, period: str, now: datetime, limit: int = 5) -> list[Issue]:
     span = PERIODS[period]
-    start, prior_start = now - span, now - 2 * span
-    docs = documents(unit_ids, start, now)
-    topics = trends.rank([(d.title, d.text) for d in docs], _previous_texts(unit_ids, prior_start, start), limit=limit)
+    return between(unit_ids, start=now - span, end=now, limit=limit, period=period)
+
+
+def between(unit_ids, *, start: datetime, end: datetime, limit: int = 5, period: str = "") -> list[Issue]:
+    """The top issues of [start, end), compared with the span of the same length just before."""
+    docs = documents(unit_ids, start, end)
+    topics = trends.rank(
+        [(d.title, d.text) for d in docs], _previous_texts(unit_ids, start - (end - start), start), limit=limit
+    )
     issues = []
     for topic in topics:
         members = [docs[i] for i in topic.members]
@@ -132,7 +138,7 @@ def compute(unit_ids, *, period: str, now: datetime, limit: int = 5) -> list[Iss
                 complaints=sum(1 for d in members if d.kind == "complaint"),
                 tones={tone: tones.get(tone, 0) for tone in (*TONES, "unscored")},
                 outlets=sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_OUTLETS],
-                period=period,
+                period=period or DEFAULT_PERIOD,
             )
         )
     return issues

@@ -13,4 +13,5 @@ urlpatterns = [
     path("staf/isu/kata-kunci/<int:pk>/hapus/", views.watchterm_delete, name="watchterm_delete"),
     path("staf/isu/kliping/", views.clippings_page, name="clippings"),
     path("staf/isu/kliping/<int:pk>/<slug:action>/", views.clipping_action, name="clipping_action"),
+    path("staf/isu/analisis/", views.analysis_page, name="analysis"),
 ]

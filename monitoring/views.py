@@ -21,8 +21,16 @@ from humas import access
 from humas.errors import Refused
 from humas.views import staff_required
 
-from . import clippings, issues, sources, watchlist
-from .forms import ClippingFilterForm, ClippingForm, IssuesQueryForm, SourceForm, ToneForm, WatchTermForm
+from . import analysis, clippings, issues, sources, watchlist
+from .forms import (
+    AnalysisForm,
+    ClippingFilterForm,
+    ClippingForm,
+    IssuesQueryForm,
+    SourceForm,
+    ToneForm,
+    WatchTermForm,
+)  # fmt: skip
 from .models import Clipping, Source, WatchTerm
 
 VIEW = "monitoring.view"
@@ -237,3 +245,34 @@ def clipping_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied
     back = request.POST.get("next", "")
     return redirect(back if back.startswith("/staf/isu/") else "monitoring:clippings")
+
+
+# --- the monthly media analysis -----------------------------------------------------------------------------
+
+
+@require_GET
+@staff_required
+def analysis_page(request: HttpRequest) -> HttpResponse:
+    """?bulan=YYYY-MM (default this month) &unit=<slug> &format=xlsx | &cetak=1 (the printable page)."""
+    _require(request.user, VIEW)
+    form = AnalysisForm(request.GET, user=request.user)
+    status = 200
+    if not form.is_valid():
+        status = 400
+        form = AnalysisForm({}, user=request.user)
+        form.is_valid()
+    month, unit = form.cleaned_data["bulan"], form.cleaned_data["unit"]
+    result = analysis.analyse(form.scope(), month)
+    title = _("Media analysis, %(month)s. Units: %(units)s") % {
+        "month": result.label,
+        "units": unit.name if unit else _("all my units"),
+    }
+    if request.GET.get("format") == "xlsx" and status == 200:
+        return analysis.xlsx(result, title=title)
+    context = {
+        "analysis": result, "title": title, "picked": unit, "errors": status == 400,
+        "units": access.units_for(request.user, VIEW).filter(is_active=True).order_by("name"),
+        "month_value": f"{month:%Y-%m}", "query": f"bulan={month:%Y-%m}" + (f"&unit={unit.slug}" if unit else ""),
+    }  # fmt: skip
+    template = "monitoring/analysis_print.html" if request.GET.get("cetak") else "monitoring/analysis.html"
+    return render(request, template, context, status=status)
