@@ -21,3 +21,8 @@ class MonitoringConfig(AppConfig):
         slots.register("staff_release_reach", sections.release_reach_coverage, order=50)
         outbox.register(alerts.DIGEST_TEMPLATE, alerts.digest_context)
         outbox.register(alerts.SPIKE_TEMPLATE, alerts.spike_context)
+
+    def seed_demo(self, *, stdout, units) -> None:
+        from .demo import seed
+
+        seed(stdout=stdout, units=units)
