@@ -4,7 +4,7 @@ phrases and ranking, over both kinds of text), each with its volume, its change 
 its positive / neutral / negative split, its top outlets and links to its clippings and reports.
 
 Three queries for the current period and two for the one before, whatever the number of rows; the result
-is cached for a minute per scope and period (the page refreshes about that often)."""
+is cached for 30 seconds per scope and period (the page refreshes that often)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from .models import Clipping, ComplaintTone, Tone
 PERIODS = {"6h": timedelta(hours=6), "24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 PERIOD_LABELS = {"24h": _("Last 24 hours"), "7d": _("Last 7 days"), "30d": _("Last 30 days")}
 DEFAULT_PERIOD = "7d"
-CACHE_SECONDS = 60
+CACHE_SECONDS = 30
 TOP_OUTLETS = 3
 CLIPPINGS_PATH = "/staf/isu/kliping/"
 TONES = (Tone.POSITIVE, Tone.NEUTRAL, Tone.NEGATIVE)
@@ -145,7 +145,7 @@ def between(unit_ids, *, start: datetime, end: datetime, limit: int = 5, period:
 
 
 def top_issues(unit_ids, *, period: str = DEFAULT_PERIOD, now: datetime | None = None, limit: int = 5) -> list[Issue]:
-    """The top issues in the given units (None: all), cached for a minute."""
+    """The top issues in the given units (None: all), cached for CACHE_SECONDS."""
     if unit_ids is not None and not unit_ids:
         return []
     if period not in PERIODS:
