@@ -7,11 +7,20 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from django.utils import translation
 
 from monitoring import fetching
 from monitoring.fetching import FetchError
 
 from . import feedserver as fs
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English (the source text), whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
+
 
 WHEN = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
 ITEMS = [
@@ -126,7 +135,8 @@ def test_a_malformed_but_readable_feed_still_gives_its_items():
     "url",
     [
         "http://10.0.0.5/feed", "http://192.168.1.1/rss", "http://172.16.0.1/", "http://169.254.169.254/latest/",
-        "http://[fd00::1]/", "http://0.0.0.0/", "file:///etc/passwd", "ftp://kabar.example/rss", "gopher://x/",
+        "http://[fd00::1]/", "http://[::ffff:10.0.0.1]/", "http://[fe80::1]/", "http://0.0.0.0/",
+        "file:///etc/passwd", "ftp://kabar.example/rss", "gopher://x/",
     ],
 )  # fmt: skip
 def test_private_link_local_and_non_http_addresses_are_refused(url):

@@ -6,13 +6,21 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from humas.errors import Refused
 from monitoring import sources
 from monitoring.models import Clipping, FetchStatus, Source
 
 from . import feedserver as fs
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English (the source text), whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

@@ -152,3 +152,16 @@ def test_the_clippings_list_does_not_grow_its_queries(client, editor, unit_tree,
     client.get("/staf/isu/kliping/")
     with django_assert_max_num_queries(14):
         assert client.get("/staf/isu/kliping/").status_code == 200
+
+
+def test_the_sources_and_watchlist_pages_do_not_grow_their_queries(
+    client, editor, unit_tree, django_assert_max_num_queries
+):
+    for n in range(30):
+        Source.objects.create(unit=unit_tree["kanwil"], name=f"s{n}", outlet="o", url=f"https://k.example/{n}")
+        WatchTerm.objects.create(unit=unit_tree["satker"], phrase=f"kata {n}")
+    client.force_login(editor)
+    for url in ("/staf/isu/sumber/", "/staf/isu/kata-kunci/"):
+        client.get(url)
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
