@@ -165,3 +165,23 @@ def test_the_sources_and_watchlist_pages_do_not_grow_their_queries(
         client.get(url)
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_fetch_now_fetches_the_source_at_once(client, editor, watchlist, feeds, django_capture_on_commit_callbacks):
+    from . import feedserver as fs
+
+    feeds.routes["/rss"] = fs.rss([{"title": "Kanwil Tengah buka posko", "link": "https://k.example/1",
+                                    "date": timezone.now()}])  # fmt: skip
+    source = Source.objects.create(
+        unit=watchlist,
+        name="a",
+        outlet="Kabar",
+        url=feeds.url("/rss"),
+        next_fetch_at=timezone.now() + timedelta(hours=1),
+    )
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/staf/isu/sumber/{source.pk}/ambil/").status_code == 302
+    source.refresh_from_db()
+    assert (source.last_status, source.new_clippings) == ("ok", 1)
+    assert Clipping.objects.filter(source=source).count() == 1
