@@ -3,7 +3,8 @@ found the way the complaints' trending topics are (complaints.reporting.trends.r
 phrases and ranking, over both kinds of text), each with its volume, its change against the period before,
 its positive / neutral / negative split, its top outlets and links to its clippings and reports.
 
-Three queries for the current period and two for the one before, whatever the number of rows; the result
+The watchlist's own words (the institution's names, its leaders) are left out of the ranking: every clipping
+carries them. Five queries, whatever the number of rows (two for each period, one for the watchlist); the result
 is cached for 30 seconds per scope and period (the page refreshes that often)."""
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Complaint
 from complaints.reporting import trends
 
-from .models import Clipping, ComplaintTone, Tone
+from . import watchlist
+from .models import Clipping, ComplaintTone, Tone, WatchTerm
 
 PERIODS = {"6h": timedelta(hours=6), "24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 PERIOD_LABELS = {"24h": _("Last 24 hours"), "7d": _("Last 7 days"), "30d": _("Last 30 days")}
@@ -115,12 +117,30 @@ def compute(unit_ids, *, period: str, now: datetime, limit: int = 5) -> list[Iss
     return between(unit_ids, start=now - span, end=now, limit=limit, period=period)
 
 
+def own_words(unit_ids) -> frozenset[str]:
+    """The stems of the watchlist's terms in scope (the institution's names, its leaders): every clipping
+    carries them, so they are what is watched, never an issue."""
+    terms = WatchTerm.objects.filter(is_exclusion=False)
+    if unit_ids is not None:
+        terms = terms.filter(unit_id__in=unit_ids)
+    return frozenset(stem for phrase in terms.values_list("phrase", flat=True) for stem in watchlist.tokens(phrase))
+
+
+def _without(own: frozenset[str], text: str) -> str:
+    """The text with the watched words replaced by a full stop (which also keeps their neighbours apart)."""
+    if not own:
+        return text
+    return " ".join("." if own.intersection(watchlist.tokens(word)) else word for word in (text or "").split())
+
+
 def between(unit_ids, *, start: datetime, end: datetime, limit: int = 5, period: str = "") -> list[Issue]:
     """The top issues of [start, end), compared with the span of the same length just before."""
     docs = documents(unit_ids, start, end)
-    topics = trends.rank(
-        [(d.title, d.text) for d in docs], _previous_texts(unit_ids, start - (end - start), start), limit=limit
-    )
+    own = own_words(unit_ids)
+    previous = [
+        (_without(own, a), _without(own, b)) for a, b in _previous_texts(unit_ids, start - (end - start), start)
+    ]
+    topics = trends.rank([(_without(own, d.title), _without(own, d.text)) for d in docs], previous, limit=limit)
     issues = []
     for topic in topics:
         members = [docs[i] for i in topic.members]

@@ -81,8 +81,20 @@ def test_the_bar_spans_the_whole_volume(unit_tree, news):
 def test_queries_do_not_grow_with_the_rows(unit_tree, news, django_assert_max_num_queries):
     for n in range(30):
         clip(unit_tree["kanwil"], f"Jalan rusak nomor {n}", at=news - timedelta(hours=2), tone="negative")
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         issues.compute(scope(unit_tree), period="7d", now=news)
+
+
+def test_the_watched_names_themselves_are_never_an_issue(unit_tree, news):
+    from monitoring.models import WatchTerm
+
+    for n in range(6):
+        clip(unit_tree["kanwil"], f"Kanwil Tengah resmikan gedung {n}", at=news - timedelta(hours=1), tone="neutral")
+    assert "kanwil tengah" in [i.label for i in issues.compute(scope(unit_tree), period="24h", now=news)]
+    WatchTerm.objects.create(unit=unit_tree["kanwil"], phrase="Kanwil Tengah")
+    labels = [i.label for i in issues.compute(scope(unit_tree), period="24h", now=news)]
+    assert not any("kanwil" in label or "tengah" in label for label in labels)
+    assert "jalan rusak" in labels
 
 
 def test_the_issues_page_shows_the_top_issues_with_their_tone(client, viewer, news):
