@@ -185,3 +185,14 @@ def test_fetch_now_fetches_the_source_at_once(client, editor, watchlist, feeds, 
     source.refresh_from_db()
     assert (source.last_status, source.new_clippings) == ("ok", 1)
     assert Clipping.objects.filter(source=source).count() == 1
+
+
+def test_the_admin_refuses_a_private_feed_address(client, superuser, unit_tree):
+    client.force_login(superuser)
+    response = client.post("/admin/monitoring/source/add/", {
+        "unit": unit_tree["kanwil"].pk, "name": "x", "outlet": "y", "url": "http://169.254.169.254/latest/",
+        "is_active": "on", "interval_minutes": 15,
+    })  # fmt: skip
+    assert response.status_code == 200 and not Source.objects.exists()
+    assert "jaringan privat" in response.content.decode()
+    assert client.get("/admin/monitoring/clipping/").status_code == 200
