@@ -38,6 +38,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "information.handle": frozenset({Role.PPID}),
     "information.objection": frozenset({Role.ATASAN_PPID}),
     "information.list": frozenset({Role.ADMIN, Role.PPID}),
+    "monitoring.view": ALL_ROLES,  # the issues, clippings and the media analysis
+    "monitoring.manage": frozenset({Role.ADMIN, Role.EDITOR}),  # sources, watchlist, clippings' relevance and tone
 }
 
 # For an action that changes something, the action that lets a user see the object at all. A user who
@@ -54,6 +56,7 @@ VISIBILITY: dict[str, str] = {
     "information.handle": "information.view",
     "information.objection": "information.view",
     "information.list": "unit.view",
+    "monitoring.manage": "monitoring.view",
 }
 
 _CACHE_ATTR = "_humas_access_cache"

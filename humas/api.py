@@ -93,6 +93,7 @@ api_patterns = [
     path("", include("channels_social.api")),
     path("", include("releases.api")),
     path("", include("information.public.api")),
+    path("", include("monitoring.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -35,6 +35,15 @@ app.conf.beat_schedule = {
     "flush-release-view-counts": {"task": "releases.tasks.flush_view_counts_task", "schedule": 300.0},
     # the mailing list: rows of a killed worker (lease expired) and lost send tasks are picked up again
     "sweep-release-dispatches": {"task": "mailing.tasks.sweep_dispatches_task", "schedule": 60.0},
+    # monitoring: due feeds every minute (each source has its own interval and back-off), the tone of new
+    # complaints (every minute), the negative-spike check and the daily digest
+    "monitoring-fetch-due-sources": {"task": "monitoring.tasks.fetch_due_sources_task", "schedule": 60.0},
+    "monitoring-tone-sweep": {"task": "monitoring.tasks.sweep_complaint_tones_task", "schedule": 60.0},
+    "monitoring-negative-spikes": {"task": "monitoring.tasks.check_spikes_task", "schedule": 600.0},
+    "monitoring-daily-digest": {
+        "task": "monitoring.tasks.daily_digest_task",
+        "schedule": crontab(hour=0, minute=45),  # 07:45 WIB
+    },
 }
 
 

@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "channels_social",
     "information",
     "open311",
+    "monitoring",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -552,3 +553,17 @@ DISPATCH_RATE_PER_SECOND = env_int("DISPATCH_RATE_PER_SECOND", 0)  # all workers
 DISPATCH_MAX_ATTEMPTS = env_int("DISPATCH_MAX_ATTEMPTS", 16)  # transient failures before a delivery fails
 DISPATCH_BACKOFF_CAP = env_int("DISPATCH_BACKOFF_CAP", 6 * 3600)  # longest wait (s) between two tries
 DISPATCH_LEASE_SECONDS = env_int("DISPATCH_LEASE_SECONDS", 600)  # a claimed batch not done by then is re-sent
+
+# --- monitoring: news feeds, clippings, sentiment, issues (/staf/isu/) -----------------------------------
+
+MONITORING_FETCH_TIMEOUT = env_int("MONITORING_FETCH_TIMEOUT", 10)  # seconds to connect, and between bytes
+MONITORING_FETCH_MAX_BYTES = env_int("MONITORING_FETCH_MAX_BYTES", 5 * 1024 * 1024)  # a larger feed is refused
+# Feeds on loopback addresses (127.0.0.0/8, ::1) are refused like private networks unless this is on: only for
+# the test suite's local servers. Private, link-local and reserved addresses are always refused (SSRF).
+MONITORING_ALLOW_LOOPBACK = env_bool("MONITORING_ALLOW_LOOPBACK", False)
+MONITORING_USER_AGENT = env_str("MONITORING_USER_AGENT", f"HumasMonitor/1.0 (+{SITE_URL})")
+# An issue with at least this many negative clippings and complaints in the last 6 hours e-mails the admins.
+MONITORING_NEGATIVE_ALERT_THRESHOLD = env_int("MONITORING_NEGATIVE_ALERT_THRESHOLD", 5)
+MONITORING_SENTIMENT_MODEL = Path(
+    env_str("MONITORING_SENTIMENT_MODEL", str(BASE_DIR / "monitoring" / "model" / "sentiment.npz"))
+)

@@ -21,6 +21,8 @@ SLOTS = (
     "home", "footer", "unit_contact", "staff_menu", "staff_home",
     # releases' pages, filled by the mailing list (releases does not import it)
     "newsroom_list", "staff_release_actions", "staff_release_forms", "staff_release_reach",
+    # a release's staff page, filled by media monitoring (the outlets that covered it)
+    "staff_release_coverage",
 )  # fmt: skip
 
 _registry: dict[str, list[tuple[int, Renderer]]] = defaultdict(list)

@@ -70,6 +70,7 @@ urlpatterns = [
         path("", include("information.handling.urls")),
         path("", include("information.reporting.urls")),
         path("", include("open311.console")),
+        path("", include("monitoring.urls")),
         prefix_default_language=False,
     ),
 ]

@@ -10,6 +10,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-fo
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("CACHE_KEY_PREFIX", "humas-test")
+os.environ.setdefault("MONITORING_ALLOW_LOOPBACK", "true")  # the feeds the tests serve locally
 os.environ.setdefault("HUMAS_VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
 
 from humas.settings import *  # noqa: F403

@@ -19,7 +19,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -74,6 +74,9 @@ class Topic:
     previous: int  # reports in the previous window of the same length containing it
     change: str  # a Change value
     ratio: float | None  # count / previous, None when it is new
+    # positions in `current` of the texts that contain it (for callers that join their own figures, such as
+    # monitoring's issues with their tone and outlets)
+    members: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def url(self) -> str:
@@ -211,7 +214,15 @@ def rank(current: Iterable[tuple[str, str]], previous: Iterable[tuple[str, str]]
         count, prior = len(ids), len(before.reports.get(term, ()))
         change, ratio = _change(count, prior)
         topics.append(
-            Topic(term=term, label=_label(now.surfaces[term]), count=count, previous=prior, change=change, ratio=ratio)
+            Topic(
+                term=term,
+                label=_label(now.surfaces[term]),
+                count=count,
+                previous=prior,
+                change=change,
+                ratio=ratio,
+                members=tuple(sorted(ids)),
+            )
         )
         taken.append((parts, ids))
         if len(topics) == limit:

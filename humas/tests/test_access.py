@@ -15,15 +15,17 @@ EXPECTED = {
     "admin": {
         "unit.view", "unit.manage", "member.manage", "dashboard.view", "complaint.view", "complaint.handle",
         "complaint.see_anonim_identity", "release.view", "release.write", "release.publish", "subscriber.manage",
-        "channel.manage", "channel.log", "information.view", "information.list",
+        "channel.manage", "channel.log", "information.view", "information.list", "monitoring.view",
+        "monitoring.manage",
     },
     "editor": {"unit.view", "release.view", "release.write", "release.publish", "subscriber.manage",
-               "channel.manage", "channel.log"},
-    "writer": {"unit.view", "release.view", "release.write", "channel.log"},
-    "officer": {"unit.view", "dashboard.view", "complaint.view", "complaint.handle"},
-    "viewer": {"unit.view", "dashboard.view", "complaint.view", "release.view", "information.view"},
-    "ppid": {"unit.view", "information.view", "information.handle", "information.list"},
-    "atasan_ppid": {"unit.view", "information.view", "information.objection"},
+               "channel.manage", "channel.log", "monitoring.view", "monitoring.manage"},
+    "writer": {"unit.view", "release.view", "release.write", "channel.log", "monitoring.view"},
+    "officer": {"unit.view", "dashboard.view", "complaint.view", "complaint.handle", "monitoring.view"},
+    "viewer": {"unit.view", "dashboard.view", "complaint.view", "release.view", "information.view",
+               "monitoring.view"},
+    "ppid": {"unit.view", "information.view", "information.handle", "information.list", "monitoring.view"},
+    "atasan_ppid": {"unit.view", "information.view", "information.objection", "monitoring.view"},
 }  # fmt: skip
 ACTIONS = sorted(set().union(*EXPECTED.values()))
 
