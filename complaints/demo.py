@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from complaints.handling import workflow
+from complaints.handling import replies, workflow
 from complaints.models import (
     Category,
     Channel,
@@ -19,6 +19,8 @@ from complaints.models import (
     EventKind,
     IdentityMode,
     Kind,
+    ReplyPurpose,
+    ReplyTemplate,
     Status,
     Visibility,
 )
@@ -81,6 +83,31 @@ PATHS = {
 DEMO_REPORTS = 300
 
 
+REPLY_TEMPLATES = [
+    (ReplyPurpose.RESPONSE, "Tanggapan awal",
+     "Yth. {nama_pelapor},\n\nterima kasih atas laporan {referensi}. {unit} sedang menindaklanjutinya dan akan "
+     "memberi kabar paling lambat {tenggat}."),
+    (ReplyPurpose.REQUEST_INFO, "Minta lokasi yang lebih tepat",
+     "Yth. {nama_pelapor},\n\nagar laporan {referensi} dapat kami tindak lanjuti, mohon sampaikan lokasi yang "
+     "lebih tepat (nama jalan, patokan, atau titik peta) dan, bila ada, foto kejadian."),
+    (ReplyPurpose.REJECTION, "Di luar kewenangan",
+     "Yth. {nama_pelapor},\n\nmohon maaf, hal yang dilaporkan dalam {referensi} berada di luar kewenangan "
+     "{unit}. Silakan menyampaikannya kepada instansi yang berwenang."),
+    (ReplyPurpose.RESOLUTION, "Selesai ditindaklanjuti",
+     "Yth. {nama_pelapor},\n\nlaporan {referensi} telah selesai ditindaklanjuti oleh {unit}. Mohon beri "
+     "penilaian atas penanganannya di halaman pelacakan."),
+]  # fmt: skip
+
+
+def seed_reply_templates(units) -> None:
+    """The root unit's reply templates (offered in every unit below it), made once."""
+    root = next((u for u in units.values() if u.parent_id is None), None)
+    if root is None or ReplyTemplate.objects.filter(unit=root).exists():
+        return
+    for purpose, name, body in REPLY_TEMPLATES:
+        replies.save_template(unit=root, purpose=purpose, name=name, body=body, by=None)
+
+
 def seed(*, stdout, units) -> None:
     rng = random.Random(2026)  # the same demo every time
     categories = []
@@ -90,6 +117,7 @@ def seed(*, stdout, units) -> None:
                 unit=unit, name=name, defaults={"description": description, "resolution_days": days, "order": order}
             )
             categories.append(category)
+    seed_reply_templates(units)
     if Complaint.objects.filter(unit__in=list(units.values())).exists():
         stdout.write("Demo complaints exist already; left as they are.")
         return
