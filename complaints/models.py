@@ -392,13 +392,14 @@ class DueCount(models.Model):
 
 class Metric(models.TextChoices):
     VERIFY = "verify", _("time to verify")
+    RESPOND = "respond", _("time to first answer")
     RESOLVE = "resolve", _("time to resolve")
 
 
 class HandlingTime(models.Model):
-    """The reports of a unit verified (or resolved) in a calendar month of the site's time zone, per bucket
-    of the time taken since filing: `bucket` is that time in whole minutes under an hour and in whole hours
-    (as minutes) from an hour on, so medians are exact to the minute below an hour and to the hour above.
+    """The reports of a unit verified (or first answered, or resolved) in a calendar month of the site's time
+    zone, per bucket of the time taken since filing: `bucket` is that time in whole minutes under an hour and
+    in whole hours (as minutes) from an hour on, so medians are exact to the minute below an hour and to the hour above.
     `on_time` counts those done by their deadline; `rated` and `rating_sum` the ratings of resolved ones.
     Kept up to date by complaints.reporting.summaries; the dashboard reads this month's rows."""
 

@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "releases",
     "mailing",
     "channels_social",
+    "oversight",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -60,6 +60,7 @@ urlpatterns = [
         path("", include("complaints.handling.urls")),
         path("", include("complaints.reporting.urls")),
         path("", include("channels_social.urls")),
+        path("", include("oversight.urls")),
         prefix_default_language=False,
     ),
 ]
