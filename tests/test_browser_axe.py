@@ -18,6 +18,7 @@ SEVERE = {"serious", "critical"}
 def staff_pages(unit_tree):
     """A signed-in admin of the kanwil and one address of each kind of staff page, with data on them."""
     from channels_social.models import Platform, SocialChannel
+    from complaints.handling import replies
     from complaints.public import intake
     from mailing.models import Subscriber, SubscriberStatus
     from releases.tests.factories import published
@@ -35,6 +36,10 @@ def staff_pages(unit_tree):
     SocialChannel.objects.create(
         unit=unit_tree["kanwil"], platform=Platform.INSTAGRAM, handle="@kanwil", url="https://instagram.com/kanwil"
     )
+    reply = replies.save_template(
+        unit=unit_tree["kanwil"], purpose="rejection", name="Di luar kewenangan", by=admin,
+        body="Yth. {nama_pelapor}, laporan {referensi} di luar kewenangan {unit}.",
+    )  # fmt: skip
     return [
         "/staf/",
         "/staf/unit/",
@@ -44,6 +49,10 @@ def staff_pages(unit_tree):
         "/staf/pengaduan/baru/",
         f"/staf/pengaduan/{complaint.pk}/",
         "/staf/pengaduan/rekap/?periode=tahun",
+        "/staf/pengaduan/templat/",
+        "/staf/pengaduan/templat/baru/",
+        f"/staf/pengaduan/templat/{reply.pk}/",
+        "/staf/kepatuhan/?periode=tahun",
         "/staf/siaran-pers/",
         "/staf/siaran-pers/baru/",
         f"/staf/siaran-pers/{release.pk}/",
