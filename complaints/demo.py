@@ -159,11 +159,17 @@ def seed(*, stdout, units) -> None:
                 Complaint.objects.filter(pk=complaint.pk).update(rating=rng.choice([3, 4, 4, 5, 5]))
         when = timezone.now() - age
         steps = len(PATHS[status])
+        # most are verified and first answered in time, some late (the compliance page shows both)
+        verified = min(timezone.now(), when + timedelta(days=rng.choice([1, 1, 2, 3, 6]))) if steps else None
+        answered = status in (Status.IN_PROGRESS, Status.WAITING_REPORTER, Status.RESOLVED, Status.CLOSED)
         Complaint.objects.filter(pk=complaint.pk).update(
             created_at=when,
             verification_due_at=when + timedelta(days=4),
             response_due_at=when + timedelta(days=7),
-            verified_at=when + timedelta(days=1) if steps else None,
+            verified_at=verified,
+            first_response_at=min(timezone.now(), verified + timedelta(days=rng.choice([0, 1, 2, 4, 7])))
+            if answered and verified
+            else None,
             resolved_at=min(timezone.now(), when + timedelta(days=rng.randint(3, 20)))
             if status in (Status.RESOLVED, Status.CLOSED)
             else None,

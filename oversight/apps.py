@@ -16,3 +16,8 @@ class OversightConfig(AppConfig):
 
         slots.register("staff_menu", views.render_menu, order=55)
         slots.register("staff_home", views.render_dashboard, order=15)
+
+    def seed_demo(self, *, stdout, units):
+        from oversight.demo import seed
+
+        seed(stdout=stdout, units=units)
