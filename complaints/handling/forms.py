@@ -212,7 +212,7 @@ class ReplyTemplateForm(forms.Form):
         queryset=Category.objects.none(),
         required=False,
         empty_label=gettext_lazy("Every category"),
-        help_text=gettext_lazy("Only for reports of this category (a category of the unit above)."),
+        help_text=gettext_lazy("Only for reports of this category (one of the chosen unit's)."),
     )
     purpose = forms.ChoiceField(label=gettext_lazy("Used for"), choices=ReplyPurpose.choices)
     name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
