@@ -43,3 +43,32 @@ def test_an_officer_answers_from_a_template_without_javascript(browser, live_ser
         assert event.public_message.endswith("sedang ditangani Satker Tengah. Petugas kami datang besok pagi.")
     finally:
         context.close()
+
+
+def test_with_javascript_the_template_fills_the_message_without_a_round_trip(page, unit_tree):
+    from complaints.handling import replies
+    from complaints.models import Status
+    from complaints.tests.test_workflow import file, put_in
+
+    make_staff("petugas_satker", "officer", unit_tree["satker"])
+    report = file(unit_tree["satker"], identity_mode="anonim", reporter_name="Rahasia Sekali")
+    with transaction.atomic():
+        put_in(report, Status.IN_PROGRESS)
+    replies.save_template(unit=unit_tree["satker"], purpose="response", name="Tanggapan <awal>", by=None,
+                          body="Yth. {nama_pelapor},\nlaporan {referensi} & tindak lanjutnya.")  # fmt: skip
+    page.goto("/staf/masuk/")
+    page.get_by_label("Nama pengguna").fill("petugas_satker")
+    page.get_by_label("Sandi").fill("s3cret-Passw0rd")
+    page.get_by_role("button", name="Masuk").click()
+    page.goto(f"/staf/pengaduan/{report.pk}/")
+    page.evaluate("document.body.dataset.marker = 'same page'")
+    answer = page.locator("details.action", has=page.locator("summary", has_text="Tanggapi pelapor")).first
+    answer.locator("summary").click()
+    message = answer.locator("textarea[name=message]")
+    message.fill("Terima kasih.")
+    answer.get_by_label("Templat balasan").select_option(label="Tanggapan <awal>")
+    answer.get_by_role("button", name="Pakai templat").click()
+    expected = f"Terima kasih.\n\nYth. Bapak/Ibu Pelapor,\nlaporan #{report.pk} & tindak lanjutnya."
+    assert message.input_value() == expected
+    assert page.evaluate("document.body.dataset.marker") == "same page"  # no round trip
+    assert "Rahasia" not in page.content()
