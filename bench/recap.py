@@ -1,7 +1,7 @@
-"""Benchmark: the recap page and the monitoring dashboard at 10,000 and then 1,000,000 complaints. Prints the
-median time of one request to each page at each size (gunicorn, 2 workers, DEBUG off, PostgreSQL, Redis;
-requests one after another as the seeded humas admin, whose scope is every unit) and the ratio large / small
-(goal ≤ 2: the pages read the per-day summary counts, not every report).
+"""Benchmark: the recap page, the monitoring dashboard and the units' compliance page at 10,000 and then
+1,000,000 complaints. Prints the median time of one request to each page at each size (gunicorn, 2 workers,
+DEBUG off, PostgreSQL, Redis; requests one after another as the seeded humas admin, whose scope is every
+unit) and the ratio large / small (goal ≤ 2: the pages read the summary counts, not every report).
 
 The complaints are loaded with PostgreSQL's COPY (psycopg2 copy_expert), spread over the past 365 days
 with statuses, channels and timestamps that age like real ones (deadlines at 23:59:59 of a day in the unit's
@@ -160,6 +160,9 @@ PAGES = {
     "recap_xlsx": "/staf/pengaduan/rekap/?format=xlsx",
     "dashboard_page": "/staf/",
     "dashboard_fragment": "/staf/pengaduan/dasbor/",
+    "compliance_month": "/staf/kepatuhan/",
+    "compliance_year": "/staf/kepatuhan/?periode=tahun&tahun={year}",
+    "compliance_xlsx": "/staf/kepatuhan/?periode=tahun&tahun={year}&format=xlsx",
 }
 
 

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from complaints import retention
-from complaints.handling import queue
-from complaints.models import OPEN_STATUSES, Attachment, Category, Complaint, ComplaintEvent
+from complaints.handling import queue, replies
+from complaints.models import OPEN_STATUSES, Attachment, Category, Complaint, ComplaintEvent, ReplyTemplate
 from complaints.public import intake
 from humas import access
 
@@ -18,6 +19,43 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name", "unit__name"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
+
+
+class ReplyTemplateAdminForm(forms.ModelForm):
+    class Meta:
+        model = ReplyTemplate
+        fields = ["unit", "category", "purpose", "name", "body", "is_active"]
+
+    def clean_body(self):
+        found = replies.problems(self.cleaned_data["body"])
+        if found:
+            raise forms.ValidationError(found)
+        return self.cleaned_data["body"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("category") and data.get("unit") and data["category"].unit_id != data["unit"].pk:
+            self.add_error("category", _("Choose a category of the template's own unit."))
+        return data
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    form = ReplyTemplateAdminForm
+    list_display = ["name", "purpose", "unit", "category", "is_active", "updated_at"]
+    list_filter = ["purpose", "is_active", "unit"]
+    search_fields = ["name", "body", "unit__name"]
+    autocomplete_fields = ["unit"]
+    list_select_related = ["unit", "category"]
+
+    def save_model(self, request, obj, form, change):
+        """Through the service, like the console: the same checks, the same record of who changed it."""
+        data = {key: form.cleaned_data[key] for key in ("unit", "category", "purpose", "name", "body", "is_active")}
+        saved = replies.save_template(**data, by=request.user, template=obj if change else None)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        replies.delete_template(obj, by=request.user)
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -43,4 +43,5 @@ def staff_menu_entry(request, **context):
 
     if not access.has_any(request.user, "complaint.view"):
         return ""
-    return render_to_string("complaints/staff/_menu.html", request=request)
+    may_handle = access.has_any(request.user, "complaint.handle")
+    return render_to_string("complaints/staff/_menu.html", {"may_handle": may_handle}, request=request)

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from complaints.handling import workflow
+from complaints.handling import replies, workflow
 from complaints.models import (
     Category,
     Channel,
@@ -21,6 +21,8 @@ from complaints.models import (
     EventKind,
     IdentityMode,
     Kind,
+    ReplyPurpose,
+    ReplyTemplate,
     Status,
     Visibility,
 )
@@ -118,6 +120,31 @@ PATHS = {
 DEMO_REPORTS = 300
 
 
+REPLY_TEMPLATES = [
+    (ReplyPurpose.RESPONSE, "Tanggapan awal",
+     "Yth. {nama_pelapor},\n\nterima kasih atas laporan {referensi}. {unit} sedang menindaklanjutinya dan akan "
+     "memberi kabar paling lambat {tenggat}."),
+    (ReplyPurpose.REQUEST_INFO, "Minta lokasi yang lebih tepat",
+     "Yth. {nama_pelapor},\n\nagar laporan {referensi} dapat kami tindak lanjuti, mohon sampaikan lokasi yang "
+     "lebih tepat (nama jalan, patokan, atau titik peta) dan, bila ada, foto kejadian."),
+    (ReplyPurpose.REJECTION, "Di luar kewenangan",
+     "Yth. {nama_pelapor},\n\nmohon maaf, hal yang dilaporkan dalam {referensi} berada di luar kewenangan "
+     "{unit}. Silakan menyampaikannya kepada instansi yang berwenang."),
+    (ReplyPurpose.RESOLUTION, "Selesai ditindaklanjuti",
+     "Yth. {nama_pelapor},\n\nlaporan {referensi} telah selesai ditindaklanjuti oleh {unit}. Mohon beri "
+     "penilaian atas penanganannya di halaman pelacakan."),
+]  # fmt: skip
+
+
+def seed_reply_templates(units) -> None:
+    """The root unit's reply templates (offered in every unit below it), made once."""
+    root = next((u for u in units.values() if u.parent_id is None), None)
+    if root is None or ReplyTemplate.objects.filter(unit=root).exists():
+        return
+    for purpose, name, body in REPLY_TEMPLATES:
+        replies.save_template(unit=root, purpose=purpose, name=name, body=body, by=None)
+
+
 def seed(*, stdout, units) -> None:
     rng = random.Random(2026)  # the same demo every time
     categories = []
@@ -130,6 +157,7 @@ def seed(*, stdout, units) -> None:
             )
             categories.append(category)
     seed_areas(units)
+    seed_reply_templates(units)
     if Complaint.objects.filter(unit__in=list(units.values())).exists():
         stdout.write("Demo complaints exist already; left as they are.")
         return
@@ -175,11 +203,17 @@ def seed(*, stdout, units) -> None:
                 Complaint.objects.filter(pk=complaint.pk).update(rating=rng.choice([3, 4, 4, 5, 5]))
         when = timezone.now() - age
         steps = len(PATHS[status])
+        # most are verified and first answered in time, some late (the compliance page shows both)
+        verified = min(timezone.now(), when + timedelta(days=rng.choice([1, 1, 2, 3, 6]))) if steps else None
+        answered = status in (Status.IN_PROGRESS, Status.WAITING_REPORTER, Status.RESOLVED, Status.CLOSED)
         Complaint.objects.filter(pk=complaint.pk).update(
             created_at=when,
             verification_due_at=when + timedelta(days=4),
             response_due_at=when + timedelta(days=7),
-            verified_at=when + timedelta(days=1) if steps else None,
+            verified_at=verified,
+            first_response_at=min(timezone.now(), verified + timedelta(days=rng.choice([0, 1, 2, 4, 7])))
+            if answered and verified
+            else None,
             resolved_at=min(timezone.now(), when + timedelta(days=rng.randint(3, 20)))
             if status in (Status.RESOLVED, Status.CLOSED)
             else None,

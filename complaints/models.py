@@ -476,13 +476,14 @@ class DueCount(models.Model):
 
 class Metric(models.TextChoices):
     VERIFY = "verify", _("time to verify")
+    RESPOND = "respond", _("time to first answer")
     RESOLVE = "resolve", _("time to resolve")
 
 
 class HandlingTime(models.Model):
-    """The reports of a unit verified (or resolved) in a calendar month of the site's time zone, per bucket
-    of the time taken since filing: `bucket` is that time in whole minutes under an hour and in whole hours
-    (as minutes) from an hour on, so medians are exact to the minute below an hour and to the hour above.
+    """The reports of a unit verified (or first answered, or resolved) in a calendar month of the site's time
+    zone, per bucket of the time taken since filing: `bucket` is that time in whole minutes under an hour and
+    in whole hours (as minutes) from an hour on, so medians are exact to the minute below an hour and to the hour above.
     `on_time` counts those done by their deadline; `rated` and `rating_sum` the ratings of resolved ones.
     Kept up to date by complaints.reporting.summaries; the dashboard reads this month's rows."""
 
@@ -531,3 +532,44 @@ class MapCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.category_id} ({self.cell_x}, {self.cell_y}): {self.count}"
+
+
+class ReplyPurpose(models.TextChoices):
+    """What a reply template is for: the workflow actions whose message it fills."""
+
+    RESPONSE = "response", _("Response")
+    REQUEST_INFO = "request_info", _("Request for information")
+    REJECTION = "rejection", _("Rejection")
+    RESOLUTION = "resolution", _("Resolution")
+
+
+class ReplyTemplate(TimeStampedModel):
+    """A named text an officer starts a message to the reporter from, with placeholders filled per report
+    (complaints.handling.replies). A unit's templates are offered in its sub-units too; one with a category
+    only for reports of that category."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="reply_templates", on_delete=models.CASCADE)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), related_name="reply_templates", on_delete=models.CASCADE,
+        null=True, blank=True,
+    )  # fmt: skip
+    purpose = models.CharField(_("used for"), max_length=20, choices=ReplyPurpose.choices)
+    name = models.CharField(_("name"), max_length=120)
+    body = models.TextField(_("text"), max_length=5000)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("last changed by"), related_name="+", on_delete=models.SET_NULL,
+        null=True, blank=True,
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["unit__name", "purpose", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "purpose", "name"], name="reply_template_unique_name"),
+        ]
+        indexes = [models.Index(fields=["unit", "purpose"], name="reply_template_unit_idx")]
+
+    def __str__(self) -> str:
+        return self.name

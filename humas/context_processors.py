@@ -39,6 +39,16 @@ def forget_site_identity() -> None:
     caches["local"].delete(SITE_UNIT_CACHE_KEY)
 
 
+def alternates(languages: list[dict]) -> list[dict[str, str]]:
+    """The page's `<link rel="alternate" hreflang>` entries: every language, the page's own included, then
+    `x-default` (the default language's address), each an absolute URL from SITE_URL, as search engines want."""
+    links = [{"hreflang": lang["code"], "href": settings.SITE_URL + lang["url"]} for lang in languages]
+    default = next((link for link in links if link["hreflang"] == settings.LANGUAGE_CODE), None)
+    if default:
+        links.append({"hreflang": "x-default", "href": default["href"]})
+    return links
+
+
 def site(request: HttpRequest) -> dict:
     current = translation.get_language() or settings.LANGUAGE_CODE
     # the page's path alone: a cached page must not carry one visitor's query string to the next, and a path
@@ -51,5 +61,6 @@ def site(request: HttpRequest) -> dict:
     return {
         "portal": SimpleLazyObject(site_identity),
         "languages": languages,
+        "alternates": alternates(languages),
         "is_staff_member": lambda: access.is_staff_member(request.user),
     }

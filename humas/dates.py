@@ -56,6 +56,13 @@ def to_local(value: datetime, tz_name: str | None = None) -> datetime:
     return value.astimezone(zone(tz_name))
 
 
+def day_span(start: date, end: date, tz_name: str | None = None) -> tuple[datetime, datetime]:
+    """The moments that bound the calendar days `start` to `end` (both included) in a zone: the first day's
+    midnight and the midnight after the last day, for `moment >= first and moment < after` filters."""
+    tz = zone(tz_name)
+    return datetime.combine(start, time.min, tz), datetime.combine(end + timedelta(days=1), time.min, tz)
+
+
 def format_date(value: date | datetime, *, language: str | None = None, weekday: bool = True) -> str:
     """'Kamis, 26 September 2019' (or without the day name)."""
     lang = _lang(language)

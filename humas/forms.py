@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime
 import time
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from . import geo
@@ -25,6 +27,70 @@ class FixedChoiceField(forms.ChoiceField):
         result = forms.Field.__deepcopy__(self, memo)
         result._choices = self._choices
         return result
+
+
+PICKER_YEARS = range(2000, 2101)
+
+
+class MonthPicker(forms.MultiWidget):
+    """A month as two controls whose month names are the page's language (Januari … Desember), where the
+    browser's own `<input type="month">` names them in the browser's language. Reads `name_0` (month) and
+    `name_1` (year) and gives the field "YYYY-MM"; a plain `name=YYYY-MM` (links, bookmarks) still works."""
+
+    def __init__(self, attrs=None):
+        months = [("", _("Month")), *((str(number), name) for number, name in MONTHS.items())]
+        widgets = (
+            forms.Select(choices=months, attrs={"aria-label": _("Month")}),
+            forms.NumberInput(attrs={"min": 2000, "max": 2100, "aria-label": _("Year"), "class": "year-input"}),
+        )
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if value and isinstance(value, str) and "-" in value:
+            year, _sep, month = value.partition("-")
+            return [month.lstrip("0"), year]
+        return [None, None]
+
+    def value_from_datadict(self, data, files, name):
+        if name in data:
+            return data.get(name)
+        month, year = super().value_from_datadict(data, files, name)
+        if not month and not year:
+            return None
+        return f"{year or ''}-{month or ''}"
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+
+class DayPicker(forms.SelectDateWidget):
+    """A day as three selects with the month named in the page's language; a plain `name=YYYY-MM-DD` still
+    works (Django's SelectDateWidget falls back to it)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, years=PICKER_YEARS, empty_label=(_("Year"), _("Month"), _("Day")))
+
+    def value_from_datadict(self, data, files, name):
+        """The picked day as YYYY-MM-DD whatever the language's date format (Django's own widget writes the
+        locale's), so one input format reads it; an impossible day comes back as typed, for the field to refuse."""
+        parts = [data.get(pattern % name) for pattern in (self.year_field, self.month_field, self.day_field)]
+        if all(part is None for part in parts):
+            return data.get(name)
+        if not any(parts):
+            return None
+        year, month, day = (part or "" for part in parts)
+        try:
+            return datetime.date(int(year), int(month), int(day)).isoformat()
+        except ValueError:
+            return f"{year}-{month}-{day}"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        names = {"year": _("Year"), "month": _("Month"), "day": _("Day")}
+        for subwidget in context["widget"]["subwidgets"]:
+            part = subwidget["name"].rsplit("_", 1)[-1]
+            subwidget["attrs"] = {**subwidget["attrs"], "aria-label": names.get(part, "")}
+        return context
 
 
 class _SharedFields(dict):

@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "information",
     "open311",
     "monitoring",
+    "oversight",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

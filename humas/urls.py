@@ -71,6 +71,7 @@ urlpatterns = [
         path("", include("information.reporting.urls")),
         path("", include("open311.console")),
         path("", include("monitoring.urls")),
+        path("", include("oversight.urls")),
         prefix_default_language=False,
     ),
 ]

@@ -41,7 +41,9 @@ def test_recap_benchmark_runs_and_its_counts_match_the_loaded_reports():
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert figures["sizes"] == [200, 2000]
     assert figures["counts_match"] == [True, True]
-    for page in ("recap_month", "recap_year", "recap_xlsx", "dashboard_page", "dashboard_fragment"):
+    pages = ("recap_month", "recap_year", "recap_xlsx", "dashboard_page", "dashboard_fragment", "compliance_month",
+             "compliance_year", "compliance_xlsx")  # fmt: skip
+    for page in pages:
         assert len(figures[f"{page}_ms"]) == 2 and all(ms > 0 for ms in figures[f"{page}_ms"])
         assert figures["ratios"][page] > 0
         assert all(statuses[page] == [200] for statuses in figures["statuses"])

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from channels_social.models import SocialChannel
-from complaints.handling import workflow
-from complaints.models import Channel, RejectReason
+from complaints.handling import replies, workflow
+from complaints.models import Category, Channel, RejectReason, ReplyPurpose
 from complaints.public import intake
 from complaints.public.forms import ComplaintForm
 from humas.models import Membership, Role, Unit
@@ -26,12 +26,45 @@ STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c not in (Channel.WEB, 
 
 class ActionForm(forms.Form):
     request_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+    reply_purpose: str | None = None  # set on the forms whose message a reply template may start
 
-    def __init__(self, *args, complaint=None, **kwargs):
+    def __init__(self, *args, complaint=None, templates=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.complaint = complaint
         if not self.is_bound:
             self.initial["request_id"] = uuid.uuid4().hex
+        self.templates: list = []
+        if self.reply_purpose and complaint is not None:
+            if templates is None:
+                templates = list(replies.templates_for(complaint, self.reply_purpose))
+            self.templates = list(templates)
+        if self.templates:
+            self.fields["template"] = forms.ChoiceField(
+                label=gettext_lazy("Reply template"),
+                required=False,
+                choices=[("", gettext_lazy("— start from a template —")), *((t.pk, _template_label(t, complaint))
+                                                                            for t in self.templates)],
+                help_text=gettext_lazy("Fills the message below with the template's text, which you then edit."),
+            )  # fmt: skip
+            self.order_fields(["template"])
+
+    def filled_templates(self) -> list[tuple[int, str]]:
+        """(template id, its text filled for this report): for the page's script, which fills the message
+        at once instead of asking the server."""
+        return [(t.pk, replies.fill(t, self.complaint)) for t in self.templates]
+
+    def chosen_template(self, value: str):
+        """The offered template with primary key `value`, or None."""
+        return next((t for t in self.templates if str(t.pk) == str(value)), None)
+
+
+def _template_label(template, complaint) -> str:
+    label = template.name
+    if template.category_id:
+        label += f" · {template.category.name}"
+    if template.unit_id != complaint.unit_id:
+        label += f" ({template.unit.name})"
+    return label
 
 
 def _message(label, required=True, help_text=""):
@@ -49,6 +82,7 @@ class VerifyForm(ActionForm):
 
 
 class RejectForm(ActionForm):
+    reply_purpose = ReplyPurpose.REJECTION
     reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=RejectReason.choices)
     message = _message(gettext_lazy("Explanation for the reporter"), help_text=PUBLIC_HINT)
 
@@ -105,6 +139,18 @@ class MessageForm(ActionForm):
     message = _message(gettext_lazy("Message to the reporter"), help_text=PUBLIC_HINT)
 
 
+class RespondForm(MessageForm):
+    reply_purpose = ReplyPurpose.RESPONSE
+
+
+class RequestInfoForm(MessageForm):
+    reply_purpose = ReplyPurpose.REQUEST_INFO
+
+
+class ResolveForm(MessageForm):
+    reply_purpose = ReplyPurpose.RESOLUTION
+
+
 class OptionalMessageForm(ActionForm):
     message = _message(gettext_lazy("Message to the reporter (optional)"), required=False, help_text=PUBLIC_HINT)
 
@@ -123,11 +169,11 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "mark_duplicate": DuplicateForm,
     "forward": ForwardForm,
     "assign": AssignForm,
-    "respond": MessageForm,
-    "request_info": MessageForm,
+    "respond": RespondForm,
+    "request_info": RequestInfoForm,
     "resume": OptionalNoteForm,
     "add_note": NoteForm,
-    "resolve": MessageForm,
+    "resolve": ResolveForm,
     "close": OptionalMessageForm,
     "reopen": MessageForm,
     "split_duplicate": OptionalMessageForm,
@@ -165,6 +211,52 @@ def run_action(name: str, complaint, user, data: dict):
     if name == "split_duplicate":
         return workflow.split_duplicate(complaint, message=data.get("message", ""), **common)
     raise KeyError(name)
+
+
+class ReplyTemplateForm(forms.Form):
+    """A reply template as staff write it in the console (the service, replies.save_template, checks again)."""
+
+    unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none(), to_field_name="slug")
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Category"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Every category"),
+        help_text=gettext_lazy("Only for reports of this category (one of the chosen unit's)."),
+    )
+    purpose = forms.ChoiceField(label=gettext_lazy("Used for"), choices=ReplyPurpose.choices)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    body = forms.CharField(
+        label=gettext_lazy("Text"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=gettext_lazy(
+            "Placeholders: {nama_pelapor} the reporter's name as they allowed it, {referensi} the report's "
+            "reference, {unit} the handling unit, {tenggat} the next deadline."
+        ),
+    )
+    is_active = forms.BooleanField(label=gettext_lazy("Offered to officers"), required=False, initial=True)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.order_by("name")
+        self.fields["category"].queryset = Category.objects.filter(unit__in=units, is_active=True).select_related(
+            "unit"
+        )
+        self.fields["category"].label_from_instance = lambda c: f"{c.name} ({c.unit.name})"
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        found = replies.problems(body)
+        if found:
+            raise forms.ValidationError(found)
+        return body
+
+    def clean(self):
+        data = super().clean()
+        if data.get("category") and data.get("unit") and data["category"].unit_id != data["unit"].pk:
+            self.add_error("category", _("Choose a category of the template's own unit."))
+        return data
 
 
 def handlers_in(units):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.handling import sla
 from complaints.models import OPEN_STATUSES, Category, Channel, Complaint, Kind, Status
 from humas import access
+from humas.forms import DayPicker
 from humas.models import Unit
 
 # the same expression as the GIN index of migration 0002 (PostgreSQL matches it whatever the qualification)
@@ -50,8 +51,8 @@ class QueueFilter(forms.Form):
         choices=[("", _("Any")), ("overdue", _("Overdue")), ("soon", _("Due soon"))],
     )
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("From"), required=False, widget=DayPicker())
+    until = forms.DateField(label=_("To"), required=False, widget=DayPicker())
     sort = forms.ChoiceField(
         label=_("Order"),
         required=False,

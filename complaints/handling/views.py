@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from complaints.handling import clarifications, duplicates, queue, sla, workflow
-from complaints.handling.forms import ACTION_FORMS, StaffIntakeForm, handlers_in, run_action
-from complaints.models import Complaint
+from complaints.handling import clarifications, duplicates, queue, replies, sla, workflow
+from complaints.handling.forms import ACTION_FORMS, ReplyTemplateForm, StaffIntakeForm, handlers_in, run_action
+from complaints.models import Complaint, ReplyTemplate
 from complaints.public import intake
 from complaints.public.tracking import public_attachments
 from humas import access
 from humas.errors import Refused
+from humas.models import Unit
 from humas.views import staff_required
 
 PAGE_SIZE = 25
@@ -140,8 +141,9 @@ def _bulk_assign(request: HttpRequest) -> HttpResponse:
 def _detail_context(request, complaint: Complaint, forms_by_name: dict | None = None) -> dict:
     user = request.user
     forms_by_name = forms_by_name or {}
+    offered = replies.offered(complaint)
     actions = [
-        (action, forms_by_name.get(action.name) or ACTION_FORMS[action.name](complaint=complaint))
+        (action, forms_by_name.get(action.name) or _action_form(action.name, complaint, offered))
         for action in workflow.allowed_actions(user, complaint)
         if action.name in ACTION_FORMS
     ]
@@ -173,6 +175,12 @@ def _detail_context(request, complaint: Complaint, forms_by_name: dict | None = 
     }
 
 
+def _action_form(name: str, complaint: Complaint, offered: dict, *args, **kwargs):
+    form_class = ACTION_FORMS[name]
+    templates = offered.get(form_class.reply_purpose, []) if form_class.reply_purpose else None
+    return form_class(*args, complaint=complaint, templates=templates, **kwargs)
+
+
 def _get(request, pk: int) -> Complaint:
     return access.get_for(
         request.user,
@@ -194,6 +202,8 @@ def action_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     complaint = _get(request, pk)
     if name not in ACTION_FORMS:
         raise Http404
+    if "use_template" in request.POST:
+        return _use_template(request, complaint, name)
     form = ACTION_FORMS[name](request.POST, complaint=complaint)
     status = 400
     if form.is_valid():
@@ -213,6 +223,28 @@ def action_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     context = _detail_context(request, complaint, {name: form})
     context["open_action"] = name
     return render(request, "complaints/staff/detail.html", context, status=status)
+
+
+def _use_template(request: HttpRequest, complaint: Complaint, name: str) -> HttpResponse:
+    """The "use template" button (works without JavaScript): the chosen template, filled for this report, goes
+    into the form's message, after whatever was typed there; nothing is sent, the form opens again for editing."""
+    if not access.can(request.user, "complaint.handle", complaint):
+        raise PermissionDenied
+    offered = replies.offered(complaint)
+    posted = _action_form(name, complaint, offered, request.POST)
+    template = posted.chosen_template(request.POST.get("template", ""))
+    values = {key: request.POST.get(key, "") for key in posted.fields if key != "template"}
+    form = _action_form(name, complaint, offered, initial=values)
+    if template is None:
+        form.template_problem = _("Choose one of the templates offered.")
+    else:
+        typed = values.get("message", "").strip()
+        filled = replies.fill(template, complaint)
+        form.initial["message"] = f"{typed}\n\n{filled}" if typed else filled
+        form.initial["template"] = str(template.pk)
+    context = _detail_context(request, complaint, {name: form})
+    context["open_action"] = name
+    return render(request, "complaints/staff/detail.html", context, status=200 if template else 400)
 
 
 @staff_required
@@ -319,3 +351,70 @@ def release_clarifications_section(request: HttpRequest, *, release) -> str:
         {"release_id": release.pk, "linked": rows, "told": sum(1 for row in rows if row.notified_at)},
         request=request,
     )
+
+
+# --- reply templates ------------------------------------------------------------------------------------------
+
+TEMPLATE_ACTION = "complaint.handle"
+
+
+def _template_units(request: HttpRequest):
+    if not access.has_any(request.user, TEMPLATE_ACTION):
+        raise PermissionDenied
+    return access.units_for(request.user, TEMPLATE_ACTION)
+
+
+@staff_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    units = _template_units(request)
+    own = ReplyTemplate.objects.filter(unit__in=units).select_related("unit", "category")
+    unit_ids = set(units.values_list("pk", flat=True))
+    above: set[int] = set()
+    for unit in units.exclude(parent_id__in=unit_ids):  # the tops of the user's branches
+        above |= set(Unit.objects.ancestors_of(unit).values_list("pk", flat=True)) - unit_ids
+    inherited = ReplyTemplate.objects.filter(unit_id__in=above, is_active=True).select_related("unit", "category")
+    return render(request, "complaints/staff/templates.html", {"own": own, "inherited": inherited})
+
+
+def _template_form_page(request: HttpRequest, template: ReplyTemplate | None) -> HttpResponse:
+    units = _template_units(request)
+    initial = {}
+    if template is not None:
+        initial = {"unit": template.unit, "category": template.category, "purpose": template.purpose,
+                   "name": template.name, "body": template.body, "is_active": template.is_active}  # fmt: skip
+    form = ReplyTemplateForm(request.POST or None, units=units, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                replies.save_template(**form.cleaned_data, by=request.user, template=template)
+            except Refused as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, _("Reply template saved."))
+                return redirect("complaints_staff:templates")
+    return render(request, "complaints/staff/template_form.html", {"form": form, "template": template}, status=status)
+
+
+@staff_required
+def template_create(request: HttpRequest) -> HttpResponse:
+    return _template_form_page(request, None)
+
+
+@staff_required
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _template_units(request)
+    template = access.get_for(request.user, TEMPLATE_ACTION, ReplyTemplate.objects.select_related("unit"), pk=pk)
+    return _template_form_page(request, template)
+
+
+@staff_required
+@require_POST
+def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _template_units(request)
+    template = access.get_for(request.user, TEMPLATE_ACTION, ReplyTemplate.objects.all(), pk=pk)
+    replies.delete_template(template, by=request.user)
+    messages.success(request, _("Reply template deleted."))
+    return redirect("complaints_staff:templates")

@@ -100,6 +100,25 @@ class Recap:
     def unit_totals(self) -> list[RecapRow]:
         return [row for row in self.rows if row.kind is None]
 
+    def unit_groups(self) -> list[UnitGroup]:
+        """Per unit in tree order: its total row and its rows per kind (the table folds the kinds)."""
+        groups: list[UnitGroup] = []
+        kinds: list[RecapRow] = []
+        for row in self.rows:  # each unit's kind rows, then its total row
+            if row.kind is None:
+                groups.append(UnitGroup(unit=row.unit, total=row, kinds=kinds))
+                kinds = []
+            else:
+                kinds.append(row)
+        return groups
+
+
+@dataclass
+class UnitGroup:
+    unit: Unit
+    total: RecapRow
+    kinds: list[RecapRow]
+
 
 STATUS_ORDER = list(Status)
 KIND_ORDER = list(Kind)

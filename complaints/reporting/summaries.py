@@ -6,7 +6,7 @@ Each report adds a fixed set of *shares* to the summaries, a pure function of it
   status, under its channel, and (per day) in the total;
 - DueCount: +1 at its next deadline while it is open and a deadline runs (`sla.current_due`);
 - HandlingTime: +1 in the month (site calendar) it was verified, in the bucket of its time to verify, and
-  likewise for its resolution, with whether it met the deadline and its rating.
+  likewise for its first answer and its resolution, with whether it met the deadline (and, resolved, its rating).
 
 `workflow.locked` notes a report's shares on the instance when it locks the report (`track`, into
 `Complaint.summary_shares`); after a service changed the report, `record_change` writes the difference (report
@@ -91,6 +91,11 @@ def shares(complaint: Complaint) -> Shares:
         key = (unit, site_month(complaint.verified_at), Metric.VERIFY.value,
                bucket(complaint.verified_at - complaint.created_at))  # fmt: skip
         met = complaint.verification_due_at is not None and complaint.verified_at <= complaint.verification_due_at
+        out[(TIMES, key)] = (1, int(met), 0, 0)
+    if complaint.first_response_at is not None:
+        key = (unit, site_month(complaint.first_response_at), Metric.RESPOND.value,
+               bucket(complaint.first_response_at - complaint.created_at))  # fmt: skip
+        met = complaint.response_due_at is not None and complaint.first_response_at <= complaint.response_due_at
         out[(TIMES, key)] = (1, int(met), 0, 0)
     if complaint.resolved_at is not None:
         key = (unit, site_month(complaint.resolved_at), Metric.RESOLVE.value,
@@ -264,13 +269,18 @@ def _due_rows() -> list[DueCount]:
     return [DueCount(unit_id=g["unit_id"], due_at=g["due"], count=g["n"]) for g in grouped]
 
 
+# HandlingTime's metrics: (metric, the moment it was done, its deadline)
+TIMED = (
+    (Metric.VERIFY, "verified_at", "verification_due_at"),
+    (Metric.RESPOND, "first_response_at", "response_due_at"),
+    (Metric.RESOLVE, "resolved_at", "resolution_due_at"),
+)
+
+
 def _time_rows() -> list[HandlingTime]:
     site = timezone.get_current_timezone()
     rows = []
-    for metric, done, due in (
-        (Metric.VERIFY, "verified_at", "verification_due_at"),
-        (Metric.RESOLVE, "resolved_at", "resolution_due_at"),
-    ):
+    for metric, done, due in TIMED:
         counted = {"n": Count("pk"), "on_time": Count("pk", filter=Q(**{f"{done}__lte": F(due)}))}
         if metric == Metric.RESOLVE:
             counted.update(rated=Count("rating"), rating_sum=Coalesce(Sum("rating"), 0))

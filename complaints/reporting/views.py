@@ -22,12 +22,14 @@ from django.views.decorators.http import require_GET
 from complaints.reporting import charts, dashboard, exports
 from complaints.reporting.recap import Period, recap_for, tree_order
 from humas import access
+from humas.forms import DayPicker, MonthPicker
 from humas.models import Unit
 from humas.views import staff_required
 
 ACTION = "dashboard.view"
 MAX_RANGE_DAYS = 3 * 366
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+DAY_PARTS = ("day", "month", "year")
 
 
 # --- whose units ------------------------------------------------------------------------------------------
@@ -69,7 +71,7 @@ def _day_field(label) -> forms.DateField:
         label=label,
         required=False,
         input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayPicker(),
         error_messages={"invalid": gettext_lazy("Enter a real date as YYYY-MM-DD, e.g. 2026-11-30.")},
     )
 
@@ -86,9 +88,7 @@ class RecapFilterForm(forms.Form):
         choices=PERIODS,
         error_messages={"invalid_choice": gettext_lazy("Choose a month, a quarter, a year or a date range.")},
     )
-    bulan = forms.CharField(
-        label=gettext_lazy("Month"), required=False, max_length=7, widget=forms.TextInput(attrs={"type": "month"})
-    )
+    bulan = forms.CharField(label=gettext_lazy("Month"), required=False, max_length=7, widget=MonthPicker())
     triwulan = forms.TypedChoiceField(
         label=gettext_lazy("Quarter"),
         choices=[(1, "I"), (2, "II"), (3, "III"), (4, "IV")],
@@ -119,8 +119,15 @@ class RecapFilterForm(forms.Form):
             "triwulan": str((today.month + 2) // 3),
             "tahun": str(today.year),
         }
-        given = {key: query.get(key) for key in ("periode", "bulan", "triwulan", "tahun", "dari", "sampai")}
-        if not given["periode"] and (given["dari"] or given["sampai"]):
+        # the pickers send their parts (bulan_0 and bulan_1, dari_day, dari_month, dari_year …); a link may
+        # send the whole value (bulan=2026-11, dari=2026-11-01)
+        parts = ("bulan_0", "bulan_1", *(f"{day}_{part}" for day in ("dari", "sampai") for part in DAY_PARTS))
+        keys = ("periode", "bulan", "triwulan", "tahun", "dari", "sampai", *parts)
+        given = {key: query.get(key) for key in keys}
+        if given["bulan_0"] or given["bulan_1"]:
+            data.pop("bulan")
+        ranged = any(value for key, value in given.items() if key.startswith(("dari", "sampai")))
+        if not given["periode"] and ranged:
             data["periode"] = "rentang"
         data.update({key: value for key, value in given.items() if value})
         return data
@@ -191,8 +198,18 @@ def recap_page(request: HttpRequest) -> HttpResponse:
         return exports.recap_xlsx(recap)
     query = request.GET.copy()
     query.pop("format", None)
+    show_zero = request.GET.get("kosong") == "1"
+    groups = [group for group in recap.unit_groups() if show_zero or group.total.total]
+    zero_query = query.copy()
+    zero_query.pop("kosong", None)
+    if not show_zero:
+        zero_query["kosong"] = "1"
     context.update(
         recap=recap,
+        groups=groups,
+        show_zero=show_zero,
+        hidden_zero=0 if show_zero else len(recap.units) - len(groups),
+        zero_query=zero_query.urlencode(),
         bars=charts.stacked_bars(
             [
                 (row.unit.name, [(s, label, n) for (s, label), n in zip(recap.statuses, row.counts, strict=True)])

@@ -182,6 +182,39 @@ def test_bad_period_input_is_a_400_with_an_indonesian_message(client, admin, uni
         assert "recap" not in response.context
 
 
+def test_the_pickers_name_months_in_indonesian_and_send_their_parts(client, viewer, reports):
+    client.force_login(viewer)
+    html = client.get(URL, NOVEMBER).content.decode()
+    assert 'type="month"' not in html and 'type="date"' not in html
+    assert '<option value="11" selected>November</option>' in html and ">Desember</option>" in html
+    assert ">Agustus</option>" in html and ">August<" not in html
+    by_parts = client.get(URL, {"periode": "bulan", "bulan_0": "11", "bulan_1": "2026"})
+    assert table(by_parts.context["recap"]) == KANWIL_NOVEMBER
+    ranged = client.get(URL, {"dari_day": "1", "dari_month": "11", "dari_year": "2026", "sampai_day": "5",
+                              "sampai_month": "11", "sampai_year": "2026"})  # fmt: skip
+    assert ranged.context["recap"].period == Period.between(date(2026, 11, 1), date(2026, 11, 5))
+
+
+def test_an_impossible_picked_day_is_refused_keeping_what_was_picked(client, viewer, unit_tree):
+    client.force_login(viewer)
+    response = client.get(URL, {"periode": "rentang", "dari_day": "31", "dari_month": "2", "dari_year": "2026",
+                                "sampai_day": "5", "sampai_month": "3", "sampai_year": "2026"})  # fmt: skip
+    html = response.content.decode()
+    assert response.status_code == 400 and "Masukkan tanggal yang benar" in html
+    assert '<option value="31" selected>31</option>' in html and '<option value="2" selected>Februari</option>' in html
+
+
+def test_units_are_rows_with_their_kinds_folded_and_all_zero_units_behind_a_toggle(client, viewer, reports):
+    client.force_login(viewer)
+    html = body(client.get(URL, {"periode": "bulan", "bulan": "2026-12"}))  # December: the kanwil only
+    assert "<summary>Kanwil Tengah</summary>" in html and 'class="recap-kind"' in html
+    assert "Satker Tengah" not in html[html.index("<table") : html.index("</table>")]
+    assert "Tampilkan 1 unit tanpa laporan" in html and "kosong=1" in html
+    shown = body(client.get(URL, {"periode": "bulan", "bulan": "2026-12", "kosong": "1"}))
+    assert "<summary>Satker Tengah</summary>" in shown and "Sembunyikan unit tanpa laporan" in shown
+    assert 'role="region"' in shown and 'tabindex="0"' in shown
+
+
 def test_roles_without_the_dashboard_get_403_and_strangers_the_login(client, writer, citizen):
     assert client.get(URL).status_code == 302
     client.force_login(writer)

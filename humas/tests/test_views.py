@@ -38,6 +38,17 @@ class TestPublicPages:
         assert 'href="/"' in html  # the switch back to Indonesian
         assert 'hreflang="id"' in html
 
+    def test_hreflang_links_are_absolute_and_name_every_language_and_the_default(self, client, unit_tree, settings):
+        settings.SITE_URL = "https://humas.example.go.id"
+        for path in ("/kontak/?x=1", "/en/kontak/?x=1"):
+            html = client.get(path).content.decode()
+            # the page's own path only: a cached page never carries a visitor's query string (issue 15)
+            assert '<link rel="alternate" hreflang="id" href="https://humas.example.go.id/kontak/">' in html
+            assert '<link rel="alternate" hreflang="en" href="https://humas.example.go.id/en/kontak/">' in html
+            assert '<link rel="alternate" hreflang="x-default" href="https://humas.example.go.id/kontak/">' in html
+            assert "x=1" not in html.split("</head>")[0]
+            assert 'hreflang="id" href="/' not in html.split("</head>")[0]
+
     def test_home_needs_few_queries(self, client, unit_tree, django_assert_max_num_queries):
         with django_assert_max_num_queries(4):
             client.get("/")

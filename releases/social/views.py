@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 
 from humas import access
 from humas.errors import Refused
+from humas.forms import MonthPicker
 from humas.models import Unit
 from humas.spreadsheets import safe_row
 from humas.views import staff_required
@@ -68,9 +69,10 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     error = ""
     today = timezone.localdate()
     month = date(today.year, today.month, 1)
-    if request.GET.get("bulan"):
-        month = _month(request.GET["bulan"]) or month
-        if _month(request.GET["bulan"]) is None:
+    picked = MonthPicker().value_from_datadict(request.GET, {}, "bulan")  # bulan=YYYY-MM or the picker's parts
+    if picked:
+        month = _month(picked) or month
+        if _month(picked) is None:
             error, status = _("Choose a month as YYYY-MM, e.g. 2026-11."), 400
     units = Unit.objects.all() if unit_ids is None else Unit.objects.filter(pk__in=unit_ids)
     chosen = None
@@ -93,6 +95,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
             "units": units.order_by("name"),
             "chosen": chosen,
             "month_value": f"{month:%Y-%m}",
+            "month_picker": MonthPicker().render("bulan", picked or f"{month:%Y-%m}", attrs={"id": "id_bulan"}),
             "peak": peak or 1,
         },
         status=status,

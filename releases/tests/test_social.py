@@ -135,6 +135,10 @@ def test_the_monthly_report_adds_up_a_fixture(release, editor, unit_tree, django
     assert only_satker.total == 4
     assert client.get("/staf/siaran-pers/laporan/?bulan=2026-10&unit=kanwil-timur").status_code == 404
     assert client.get("/staf/siaran-pers/laporan/?bulan=oktober").status_code == 400
+    # the month picker names months in Indonesian and sends its parts
+    picked = client.get("/staf/siaran-pers/laporan/?bulan_0=10&bulan_1=2026")
+    assert picked.context["report"].month == page.context["report"].month
+    assert '<option value="10" selected>Oktober</option>' in picked.content.decode()
     book = load_workbook(io.BytesIO(client.get("/staf/siaran-pers/laporan/?bulan=2026-10&format=xlsx").content))
     rows = list(book["Rilis teratas"].iter_rows(values_only=True))
     assert rows[1] == ("Judul", "Unit", "Tanggal terbit", "Dibaca")

@@ -35,6 +35,21 @@
     refresh();
   }
 
+  // --- the rich-text editor is a text box named by its field's label (the textarea it replaces had one) ---
+  var nameEditor = function (box) {
+    var field = box.closest(".field");
+    var label = field && field.querySelector("label");
+    if (!label) { return; }
+    if (!label.id) { label.id = (label.getAttribute("for") || "editor") + "-label"; }
+    box.setAttribute("aria-labelledby", label.id);
+    box.setAttribute("aria-multiline", "true");
+  };
+  document.addEventListener("prose-editor:ready", function (event) {
+    var editor = event.detail && event.detail.editor;
+    if (editor && editor.view && editor.view.dom) { nameEditor(editor.view.dom); }
+  });
+  document.querySelectorAll('.field [contenteditable="true"]').forEach(nameEditor);
+
   // --- photo order: drag the cards, the position fields follow, the order is saved ---
   var list = document.querySelector("[data-sortable]");
   if (list) {
