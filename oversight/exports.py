@@ -20,7 +20,9 @@ def header() -> list[str]:
     return [
         _("Work unit"), _("Releases published"), _("Social posts logged"), _("Reports received"),
         _("Verified"), _("Verified on time"), _("Answered"), _("Answered on time"), _("Resolved"),
-        _("Resolved on time"), _("Average rating"), _("Overdue now"), _("Needs attention"),
+        _("Resolved on time"), _("Average rating"), _("Overdue now"), _("Information requests answered"),
+        _("Information requests answered on time"), _("Information requests answered late"),
+        _("Information requests overdue now"), _("Needs attention"),
     ]  # fmt: skip
 
 
@@ -30,7 +32,8 @@ def values(row: UnitCompliance) -> list:
         row.verified.count, row.verified.on_time, row.answered.count, row.answered.on_time,
         row.resolved.count, row.resolved.on_time,
         row.average_rating if row.average_rating is not None else "",
-        row.overdue, "; ".join(row.reasons),
+        row.overdue, row.requests.count, row.requests.on_time, row.requests_late, row.requests_overdue,
+        "; ".join(row.reasons),
     ]  # fmt: skip
 
 
