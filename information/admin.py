@@ -29,8 +29,8 @@ class EventInline(admin.TabularInline):
 
 @admin.register(InformationRequest)
 class InformationRequestAdmin(admin.ModelAdmin):
-    list_display = ["number", "unit", "status", "registered_at", "due_at", "decided_at"]
-    list_filter = ["status", "channel", "unit"]
+    list_display = ["number", "unit", "status", "registered_at", "due_at", "decided_at", "anonymised_at"]
+    list_filter = ["status", "channel", "unit", ("anonymised_at", admin.EmptyFieldListFilter)]
     search_fields = ["number"]
     list_select_related = ["unit"]
     exclude = ["tracking_digest", "nik", "legal_document"]  # never on an admin screen

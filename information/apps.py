@@ -7,11 +7,13 @@ class InformationConfig(AppConfig):
     verbose_name = _("Public information (PPID)")
 
     def ready(self):
-        from humas import outbox, slots
+        from humas import outbox, retention, slots
         from information import notify
+        from information import retention as information_retention
 
         for template, builder in notify.BUILDERS.items():
             outbox.register(template, builder)
+        retention.register("information", information_retention.purge)
         slots.register("staff_menu", staff_menu_entry, order=20)
         slots.register("staff_home", render_home_slot, order=30)
 

@@ -147,6 +147,9 @@ class InformationRequest(TimeStampedModel):
     signer_name = models.CharField(_("signed by"), max_length=120, blank=True)
     signer_position = models.CharField(_("position of the signer"), max_length=160, blank=True)
 
+    # humas.retention: when the requester's identity was erased (information.retention)
+    anonymised_at = models.DateTimeField(_("requester's data erased at"), null=True, blank=True)
+
     # the complaint this request was moved from (data migration); an id, not a key: the apps stay apart
     legacy_complaint_id = models.PositiveBigIntegerField(_("moved from complaint"), null=True, blank=True, unique=True)
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("informasi/lacak/", views.track, name="track"),
     path("informasi/lacak/<int:pk>/", views.track_detail, name="track_detail"),
     path("informasi/lacak/<int:pk>/keberatan/", views.object_view, name="object"),
+    path("informasi/lacak/<int:pk>/data-saya/", views.my_data, name="my_data"),
     path("informasi/lacak/<int:pk>/surat/<slug:kind>/", views.notice, name="notice"),
     path("informasi/lacak/<int:pk>/berkas/", views.answer_file, name="answer_file"),
     path("informasi/statistik/", reporting_views.public_statistics, name="statistics"),
