@@ -36,7 +36,7 @@ def test_an_officer_answers_from_a_template_without_javascript(browser, live_ser
         answer.get_by_label("Templat balasan").select_option(label="Tanggapan awal (Kanwil Tengah)")
         answer.get_by_role("button", name="Pakai templat").click()
         message = page.locator("details.action[open] textarea[name=message]")
-        assert message.input_value() == f"Yth. Budi, laporan #{report.pk} sedang ditangani Satker Tengah."
+        assert message.input_value() == f"Yth. Budi, laporan {report.display_reference} sedang ditangani Satker Tengah."
         message.fill(message.input_value() + " Petugas kami datang besok pagi.")
         page.locator("details.action[open]").get_by_role("button", name="Tanggapi pelapor", exact=True).click()
         event = ComplaintEvent.objects.get(complaint=report, kind=EventKind.RESPONSE)
@@ -68,7 +68,7 @@ def test_with_javascript_the_template_fills_the_message_without_a_round_trip(pag
     message.fill("Terima kasih.")
     answer.get_by_label("Templat balasan").select_option(label="Tanggapan <awal>")
     answer.get_by_role("button", name="Pakai templat").click()
-    expected = f"Terima kasih.\n\nYth. Bapak/Ibu Pelapor,\nlaporan #{report.pk} & tindak lanjutnya."
+    expected = f"Terima kasih.\n\nYth. Bapak/Ibu Pelapor,\nlaporan {report.display_reference} & tindak lanjutnya."
     assert message.input_value() == expected
     assert page.evaluate("document.body.dataset.marker") == "same page"  # no round trip
     assert "Rahasia" not in page.content()

@@ -183,6 +183,7 @@ def run(action: int, pks: list[int], pick: int, choice: int, units: list[Unit], 
         "verify": lambda: workflow.verify(pk, by=boss),
         "reject": lambda: workflow.reject(pk, by=boss, reason=RejectReason.SPAM, message=text),
         "mark_duplicate": lambda: workflow.mark_duplicate(pk, by=boss, original=pks[choice % len(pks)]),
+        "split_duplicate": lambda: workflow.split_duplicate(pk, by=boss),
         "forward": lambda: workflow.forward(pk, by=boss, to_unit=units[choice]),
         "assign": lambda: workflow.assign(pk, by=boss, officer=boss),
         "respond": lambda: workflow.add_response(pk, by=boss, message=text),
@@ -197,6 +198,7 @@ def run(action: int, pks: list[int], pick: int, choice: int, units: list[Unit], 
         "rate": lambda: workflow.rate(Complaint.objects.get(pk=pk), score=choice + 1),
         "object": lambda: workflow.object_to_resolution(Complaint.objects.get(pk=pk), reason=text),
         "auto_close": lambda: workflow.auto_close_due(now=now),
+        "clarify": lambda: workflow.clarify(pk, message=text),
     }
     with contextlib.suppress(Refused):  # e.g. a duplicate of itself, forwarding to its own unit, too late
         calls[name]()

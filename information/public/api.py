@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from humas import dates, ratelimit
-from humas.api_errors import valid
+from humas.api_errors import JSONObjectParser, valid
 from humas.errors import Refused
 from humas.security import client_ip
 from information.models import Channel, InformationRequest
@@ -45,7 +45,7 @@ class EventOutput(serializers.Serializer):
     at = serializers.DateTimeField(source="created_at")
 
 
-class TrackingOutput(serializers.ModelSerializer):
+class RequestTrackingOutput(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.name")
     status_label = serializers.CharField(source="get_status_display")
     due = serializers.SerializerMethodField()
@@ -72,7 +72,7 @@ class RequestSubmit(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, JSONObjectParser]
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: ReceiptOutput})
     def post(self, request):
@@ -111,7 +111,7 @@ class RequestTrack(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses={200: TrackingOutput})
+    @extend_schema(responses={200: RequestTrackingOutput})
     def get(self, request, code: str):
         if not ratelimit.allow("information-track", client_ip(request)):
             raise Refused(
@@ -120,7 +120,7 @@ class RequestTrack(APIView):
         found = intake.find_by_code(code)
         if found is None:
             raise Refused(_("We found no request with this code."), code="not_found", status=404)
-        return Response(TrackingOutput(found).data)
+        return Response(RequestTrackingOutput(found).data)
 
 
 urlpatterns = [
