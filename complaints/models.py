@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from humas.models import TimeStampedModel, Unit
+from humas.models import ImmutableModel, TimeStampedModel, Unit
 
 TRACKING_PREFIX = "ADU"
 
@@ -293,11 +293,7 @@ class EventKind(models.TextChoices):
     CLARIFICATION = "clarification", _("Clarification published")
 
 
-class ImmutableRow(Exception):
-    pass
-
-
-class ComplaintEvent(models.Model):
+class ComplaintEvent(ImmutableModel):
     """One step of a complaint's history. Written once, never changed or deleted."""
 
     complaint = models.ForeignKey(Complaint, related_name="events", on_delete=models.CASCADE)
@@ -340,15 +336,6 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    # History is evidence: a saved event is never rewritten (a guard, not business logic).
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ImmutableRow("complaint events are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRow("complaint events are immutable")
 
 
 class Clarification(models.Model):

@@ -19,6 +19,26 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class ImmutableRow(Exception):
+    pass
+
+
+class ImmutableModel(models.Model):
+    """A row of a history (a report's or a request's events): evidence, so once saved it is never rewritten or
+    deleted (a guard, not business logic)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ImmutableRow(f"{self._meta.verbose_name_plural} are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRow(f"{self._meta.verbose_name_plural} are immutable")
+
+
 class TimeZone(models.TextChoices):
     WIB = "Asia/Jakarta", _("WIB — Western Indonesia Time (Asia/Jakarta)")
     WITA = "Asia/Makassar", _("WITA — Central Indonesia Time (Asia/Makassar)")

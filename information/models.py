@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import get_private_storage  # PRIVATE_MEDIA_ROOT, no URL: files go out through views
-from humas.models import TimeStampedModel, Unit
+from humas.models import ImmutableModel, TimeStampedModel, Unit
 
 TRACKING_PREFIX = "INF"
 
@@ -196,11 +196,7 @@ class EventKind(models.TextChoices):
     LEGACY = "legacy", _("Step recorded in the complaint system")
 
 
-class ImmutableRow(Exception):
-    pass
-
-
-class RequestEvent(models.Model):
+class RequestEvent(ImmutableModel):
     """One step of a request's history. Written once, never changed or deleted."""
 
     request = models.ForeignKey(InformationRequest, related_name="events", on_delete=models.CASCADE)
@@ -227,14 +223,6 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ImmutableRow("request events are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRow("request events are immutable")
 
 
 class ObjectionStatus(models.TextChoices):
