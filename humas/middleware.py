@@ -4,9 +4,7 @@ pages take it from the URL (/ or /en/)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 
@@ -28,23 +26,4 @@ class ApiLanguageMiddleware:
             response = self.get_response(request)
             response.headers.setdefault("Content-Language", language)
             return response
-        return self.get_response(request)
-
-
-class ApiQueryMiddleware:
-    """A NUL character in an API query parameter (name or value) is a 400 in the API's error shape: PostgreSQL
-    cannot hold one, so it would otherwise fail deep in a query as a server error."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.path_info.startswith("/api/"):
-            bad = sorted(
-                {key for key, values in request.GET.lists() if "\x00" in key or any("\x00" in v for v in values)}
-            )
-            if bad:
-                message = _("A query parameter holds a character that is not allowed (NUL).")
-                return JsonResponse({"detail": message, "errors": {key.replace("\x00", ""): [message] for key in bad}},
-                                    status=400)  # fmt: skip
         return self.get_response(request)

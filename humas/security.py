@@ -78,9 +78,14 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+        bad = sorted({key for key, values in request.GET.lists() if "\x00" in key or any("\x00" in v for v in values)})
+        if bad:
             # a NUL byte in a query parameter is never meant (PostgreSQL refuses it in any text): say so once
-            # here rather than 500 wherever a parameter meets a query
+            # here rather than 500 wherever a parameter meets a query; the API names the parameters
+            if request.path_info.startswith("/api/"):
+                message = _("A query parameter holds a character that is not allowed (NUL).")
+                errors = {key.replace("\x00", ""): [message] for key in bad}
+                return JsonResponse({"detail": message, "errors": errors}, status=400)
             return self.answer(request, 400, _("The request is malformed."))
         if request.method in ("POST", "PUT", "PATCH"):
             refused = self.refusal(request)

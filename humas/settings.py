@@ -169,7 +169,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "humas.middleware.ApiLanguageMiddleware",
-    "humas.middleware.ApiQueryMiddleware",
     "humas.security.RequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
