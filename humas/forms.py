@@ -7,7 +7,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
+from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import geo
@@ -32,7 +34,14 @@ class FixedChoiceField(forms.ChoiceField):
 PICKER_YEARS = range(2000, 2101)
 
 
-class MonthPicker(forms.MultiWidget):
+class PickerRow:
+    """A picker's controls kept together on one row (wrapping on a narrow phone) wherever it is drawn."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html('<span class="picker">{}</span>', super().render(name, value, attrs, renderer))
+
+
+class MonthPicker(PickerRow, forms.MultiWidget):
     """A month as two controls whose month names are the page's language (Januari … Desember), where the
     browser's own `<input type="month">` names them in the browser's language. Reads `name_0` (month) and
     `name_1` (year) and gives the field "YYYY-MM"; a plain `name=YYYY-MM` (links, bookmarks) still works."""
@@ -63,19 +72,31 @@ class MonthPicker(forms.MultiWidget):
         return name not in data and super().value_omitted_from_data(data, files, name)
 
 
-class DayPicker(forms.SelectDateWidget):
-    """A day as three selects with the month named in the page's language; a plain `name=YYYY-MM-DD` still
-    works (Django's SelectDateWidget falls back to it)."""
+class YearsAround:
+    """The years a picker offers, counted from this year when the page is drawn (not when the form class was
+    made, which may be last year in a long-running process): `back` years before it and `ahead` after."""
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, years=PICKER_YEARS, empty_label=(_("Year"), _("Month"), _("Day")))
+    def __init__(self, back: int, ahead: int):
+        self.back, self.ahead = back, ahead
 
-    def value_from_datadict(self, data, files, name):
+    def __iter__(self):
+        this_year = timezone.localdate().year
+        return iter(range(this_year - self.back, this_year + self.ahead + 1))
+
+
+class DayPicker(PickerRow, forms.SelectDateWidget):
+    """A day as three selects with the month named in the page's language (the browser's own
+    `<input type="date">` names them in the browser's language); a plain `name=YYYY-MM-DD` still works
+    (Django's SelectDateWidget falls back to it). `years`: what the year select offers (every year from 2000
+    to 2100 unless said); a value's own year is always among them, so nothing picked or stored is lost."""
+
+    def __init__(self, attrs=None, years=PICKER_YEARS):
+        super().__init__(attrs=attrs, years=years, empty_label=(_("Year"), _("Month"), _("Day")))
+
+    def day_from_datadict(self, data, name) -> str | None:
         """The picked day as YYYY-MM-DD whatever the language's date format (Django's own widget writes the
         locale's), so one input format reads it; an impossible day comes back as typed, for the field to refuse."""
         parts = [data.get(pattern % name) for pattern in (self.year_field, self.month_field, self.day_field)]
-        if all(part is None for part in parts):
-            return data.get(name)
         if not any(parts):
             return None
         year, month, day = (part or "" for part in parts)
@@ -84,12 +105,84 @@ class DayPicker(forms.SelectDateWidget):
         except ValueError:
             return f"{year}-{month}-{day}"
 
+    def parts_in(self, data, name) -> bool:
+        patterns = (self.year_field, self.month_field, self.day_field)
+        return any(data.get(pattern % name) is not None for pattern in patterns)
+
+    def value_from_datadict(self, data, files, name):
+        if not self.parts_in(data, name):
+            return data.get(name)
+        return self.day_from_datadict(data, name)
+
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
+        # every select starts empty, also for a required field (Django would preselect 1 January of the first
+        # year, which a hurried officer then stores); the browser's `required` asks for each part instead
+        offered, required = self.years, self.is_required
+        shown = self.format_value(value).get("year")
+        years = list(offered)
+        if isinstance(shown, int) and shown and shown not in years:
+            years = sorted([*years, shown])
+        self.years, self.is_required = years, False
+        try:
+            context = super().get_context(name, value, attrs)
+        finally:
+            self.years, self.is_required = offered, required
         names = {"year": _("Year"), "month": _("Month"), "day": _("Day")}
         for subwidget in context["widget"]["subwidgets"]:
             part = subwidget["name"].rsplit("_", 1)[-1]
             subwidget["attrs"] = {**subwidget["attrs"], "aria-label": names.get(part, "")}
+        return context
+
+
+PICK_A_MOMENT = _("Pick the day and type the time, e.g. 09.30.")  # a MomentPicker field's "invalid" message
+
+
+class MomentPicker(DayPicker):
+    """A date and time: the day as DayPicker's three selects (months named in the page's language, where
+    `<input type="datetime-local">` names them in the browser's) and the time typed as 09.00 or 09:00 (a
+    browser's time input would show 09:00 AM to an English-language browser). Gives
+    the field "YYYY-MM-DD HH:MM"; a plain `name=YYYY-MM-DDTHH:MM` (the API, links) still works. A day without
+    a time, or a time without a day, comes back unreadable for the field to refuse rather than as midnight."""
+
+    time_field = "%s_time"
+    supports_microseconds = False  # shown to the minute, like Django's own date-time inputs
+
+    def parts_in(self, data, name) -> bool:
+        return super().parts_in(data, name) or data.get(self.time_field % name) is not None
+
+    def value_from_datadict(self, data, files, name):
+        if not self.parts_in(data, name):
+            return data.get(name)
+        day = self.day_from_datadict(data, name)
+        clock = (data.get(self.time_field % name) or "").strip().replace(".", ":")
+        if not day and not clock:
+            return None
+        return f"{day or '?'} {clock or '?'}"
+
+    @staticmethod
+    def split(value) -> tuple[object, str]:
+        """(the day part for DayPicker, "HH:MM") of a datetime or of the text the field got back."""
+        if isinstance(value, datetime.datetime):
+            return value.date(), f"{value:%H:%M}"
+        if isinstance(value, str):
+            day, _sep, clock = value.replace("T", " ", 1).partition(" ")
+            return day, clock[:5].strip("?")
+        return value, ""
+
+    def format_value(self, value):
+        return super().format_value(self.split(value)[0])
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        time_name = self.time_field % name
+        time_attrs = {
+            **context["widget"]["attrs"], "id": f"id_{time_name}", "aria-label": _("Time"), "class": "time-input",
+            "inputmode": "decimal", "size": 5, "maxlength": 5, "placeholder": "09.00", "autocomplete": "off",
+            "pattern": r"([01]?[0-9]|2[0-3])[.:][0-5][0-9]", "title": _("Hours and minutes, e.g. 09.00"),
+        }  # fmt: skip
+        shown = self.split(value)[1].replace(":", ".")
+        clock = forms.TextInput(attrs=time_attrs).get_context(time_name, shown, None)
+        context["widget"]["subwidgets"].append(clock["widget"])
         return context
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from humas import access
+from humas.forms import PICK_A_MOMENT, MomentPicker, MonthPicker, YearsAround
 from humas.models import Unit
 
 from . import fetching
@@ -55,7 +56,7 @@ class AnalysisForm(IssuesQueryForm):
     """?bulan=YYYY-MM (default: this month) and ?unit=."""
 
     periode = None
-    bulan = forms.CharField(label=_("Month"), required=False, max_length=7)
+    bulan = forms.CharField(label=_("Month"), required=False, max_length=7, widget=MonthPicker())
 
     def clean_bulan(self) -> date:
         value = (self.cleaned_data.get("bulan") or "").strip()
@@ -121,9 +122,9 @@ class ClippingForm(UnitChoiceMixin, forms.Form):
     summary = forms.CharField(label=_("Summary or lead"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     published_at = forms.DateTimeField(
         label=_("Published"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=MomentPicker(years=YearsAround(back=10, ahead=0)),
         help_text=_("In the unit's own time zone."),
-        error_messages={"invalid": _("Enter the date and time, e.g. 2026-12-05 09:30.")},
+        error_messages={"invalid": PICK_A_MOMENT},
     )  # fmt: skip
 
     def __init__(self, *args, user, **kwargs):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from humas import access
 from humas.errors import Refused
+from humas.forms import MonthPicker
 from humas.views import staff_required
 
 from . import analysis, clippings, issues, sources, watchlist
@@ -256,6 +257,7 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
     """?bulan=YYYY-MM (default this month) &unit=<slug> &format=xlsx | &cetak=1 (the printable page)."""
     _require(request.user, VIEW)
     form = AnalysisForm(request.GET, user=request.user)
+    typed = MonthPicker().value_from_datadict(request.GET, {}, "bulan")  # shown again when it cannot be read
     status = 200
     if not form.is_valid():
         status = 400
@@ -272,7 +274,9 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
     context = {
         "analysis": result, "title": title, "picked": unit, "errors": status == 400,
         "units": access.units_for(request.user, VIEW).filter(is_active=True).order_by("name"),
-        "month_value": f"{month:%Y-%m}", "query": f"bulan={month:%Y-%m}" + (f"&unit={unit.slug}" if unit else ""),
+        "month_picker": MonthPicker().render("bulan", typed if status == 400 and typed else f"{month:%Y-%m}",
+                                             attrs={"id": "id_bulan"}),
+        "query": f"bulan={month:%Y-%m}" + (f"&unit={unit.slug}" if unit else ""),
     }  # fmt: skip
     template = "monitoring/analysis_print.html" if request.GET.get("cetak") else "monitoring/analysis.html"
     return render(request, template, context, status=status)

@@ -207,7 +207,13 @@ def live_preview(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    release = _release_for(request, pk)
+    return _detail_page(request, _release_for(request, pk))
+
+
+def _detail_page(
+    request: HttpRequest, release: Release, *, action_form: ActionForm | None = None, failed: str = ""
+) -> HttpResponse:
+    """The release's staff page; after a refused step (`failed`), with what was typed for it kept (400)."""
     photos = list(release.photos.prefetch_related("renditions").order_by("order", "pk"))
     return render(
         request,
@@ -220,12 +226,14 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "revisions": list(release.revisions.select_related("by")[:30]),
             "actions": publishing.available_actions(release, request.user),
             "may_edit": publishing.may_edit(release, request.user),
-            "action_form": ActionForm(time_zone=release.unit.time_zone),
+            "action_form": action_form or ActionForm(time_zone=release.unit.time_zone),
+            "failed_action": failed,
             "photo_form": PhotoForm(),
             "attachment_form": AttachmentForm(),
             "pending_views": newsroom.counter.pending_views(release.pk),
             **_distribution_context(release),
         },
+        status=400 if failed else 200,
     )
 
 
@@ -259,7 +267,7 @@ def release_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = ActionForm(request.POST, time_zone=release.unit.time_zone)
     if not form.is_valid():
         messages.error(request, _("Check the date and time of publication."))
-        return redirect("releases:staff_detail", pk=pk)
+        return _detail_page(request, release, action_form=form, failed=action)
     try:
         publishing.take(
             action, release, by=request.user, comment=form.cleaned_data["comment"],
@@ -267,6 +275,7 @@ def release_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         )  # fmt: skip
     except Refused as exc:
         _refused(request, exc)
+        return _detail_page(request, release, action_form=form, failed=action)
     else:
         messages.success(request, _("Done: %(step)s.") % {"step": publishing.TRANSITIONS[action].label})
     return redirect("releases:staff_detail", pk=pk)

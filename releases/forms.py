@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from humas import access, dates
+from humas.forms import PICK_A_MOMENT, MomentPicker, YearsAround
 from humas.models import Unit
 
 from .models import Category, Release
@@ -66,7 +67,8 @@ class ReleaseForm(forms.ModelForm):
             label=_("Embargo until"),
             required=False,
             input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            widget=MomentPicker(years=YearsAround(back=0, ahead=2)),
+            error_messages={"invalid": PICK_A_MOMENT},
             help_text=_(
                 "Optional, in the unit's time zone (%(zone)s). Verified media partners receive the release when it "
                 "is approved and may publish it from this time, when it is published here too."
@@ -165,7 +167,8 @@ class ActionForm(forms.Form):
         label=_("Publish at"),
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=MomentPicker(years=YearsAround(back=0, ahead=2)),
+        error_messages={"invalid": PICK_A_MOMENT},
     )
 
     def __init__(self, *args, time_zone: str, **kwargs):

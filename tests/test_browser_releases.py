@@ -92,3 +92,38 @@ def test_writer_drafts_editor_publishes_public_page_on_a_phone(page, unit_tree):
     assert page.evaluate("window.__csp || []") == []
     os.makedirs(SCREENSHOT_DIR, exist_ok=True)
     page.screenshot(path=os.path.join(SCREENSHOT_DIR, "release-360.png"), full_page=True)
+
+
+def test_an_editor_schedules_on_a_phone_with_month_names_in_indonesian_whatever_the_browser(
+    browser, live_server, unit_tree
+):
+    """The browser speaks English; the pickers still say Januari and read 09.00 the Indonesian way."""
+    from django.utils import timezone
+
+    from releases.models import Release, Status
+    from releases.tests.factories import draft
+
+    editor = make_staff("redaktur", "editor", unit_tree["kanwil"])  # kanwil is WITA
+    release = draft(unit_tree["kanwil"], editor, "Jadwal Layanan Akhir Tahun")
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, "redaktur")
+    page.goto(f"/staf/siaran-pers/{release.pk}/")
+    page.get_by_role("button", name="Ajukan untuk diperiksa").click()
+    page.get_by_role("button", name="Setujui").click()
+    year = str(timezone.localdate().year + 1)
+    months = page.locator("select[name=publish_at_month] option").all_inner_texts()
+    assert "Januari" in months and "Desember" in months and "January" not in months
+    page.locator("select[name=publish_at_day]").select_option("2")
+    page.locator("select[name=publish_at_month]").select_option(label="Januari")
+    page.locator("select[name=publish_at_year]").select_option(year)
+    page.get_by_label("Jam", exact=True).fill("09.00")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+    page.get_by_role("button", name="Jadwalkan").click()
+    page.get_by_text("Selesai: Jadwalkan.").wait_for()
+    release.refresh_from_db()
+    assert release.status == Status.SCHEDULED
+    assert release.publish_at.isoformat() == f"{year}-01-02T01:00:00+00:00"
+    assert Release.objects.filter(status=Status.SCHEDULED).count() == 1
+    context.close()

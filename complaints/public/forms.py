@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Category, IdentityMode, Kind, Visibility
 from complaints.public.intake import ComplaintInput
 from humas import geo
-from humas.forms import FixedChoiceField, HumanCheckMixin, new_stamp, validating_only  # noqa: F401 (new_stamp: tests)
+from humas.forms import DayPicker, FixedChoiceField, HumanCheckMixin, YearsAround, new_stamp, validating_only  # noqa: F401 (new_stamp: tests)
 from humas.models import Unit
 from humas.units import active_unit
 
@@ -111,7 +111,7 @@ class ComplaintForm(forms.Form):
         help_text=_("What, where, when and who was involved. At least 30 characters, at most 5,000."),
     )
     incident_date = forms.DateField(
-        label=_("Date of the incident"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of the incident"), required=False, widget=DayPicker(years=YearsAround(back=5, ahead=0))
     )
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     latitude = forms.DecimalField(

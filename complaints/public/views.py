@@ -41,6 +41,7 @@ from complaints.public.tracking import (
 )
 from humas import access, geo, ratelimit, reporter_sessions
 from humas.errors import Refused
+from humas.forms import DayPicker, YearsAround
 from humas.models import Unit
 from humas.security import client_ip
 from humas.units import active_unit
@@ -329,12 +330,18 @@ def board(request: HttpRequest) -> HttpResponse:
 # --- public map -------------------------------------------------------------------------------------------------
 
 MAP_LIST_PAGE_SIZE = 20
+MAP_YEARS = YearsAround(back=5, ahead=0)
+
+
+def picked_day(params, name: str) -> str:
+    """A day filter as YYYY-MM-DD: from the picker's parts (the month named in Indonesian) or a plain value."""
+    return DayPicker().value_from_datadict(params, {}, name) or ""
 
 
 def _map_filters(params) -> dict:
     """The map's filters from the query string (shared by the page and its data); bad values are ignored."""
     category = params.get("kategori", "")
-    since, until = params.get("dari", ""), params.get("sampai", "")
+    since, until = picked_day(params, "dari"), picked_day(params, "sampai")
 
     def day(text: str):
         try:
@@ -367,8 +374,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
         report.public_point = (geo.public_coordinate(report.latitude), geo.public_coordinate(report.longitude))
     query_string = request.GET.copy()
     query_string.pop("halaman", None)
+    typed = {"dari": picked_day(request.GET, "dari"), "sampai": picked_day(request.GET, "sampai")}
     data_filters = {k: v for k, v in (("unit", filters["unit"]), ("kategori", filters["category"] or ""),
-                    ("dari", request.GET.get("dari", "")), ("sampai", request.GET.get("sampai", ""))) if v}  # fmt: skip
+                    ("dari", typed["dari"]), ("sampai", typed["sampai"])) if v}  # fmt: skip
     return render(
         request,
         "complaints/map.html",
@@ -376,7 +384,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query_string.urlencode(),
             "filters": filters,
-            "raw": {"dari": request.GET.get("dari", ""), "sampai": request.GET.get("sampai", "")},
+            "pickers": {name: DayPicker(years=MAP_YEARS).render(name, value) for name, value in typed.items()},
             "data_filters": urlencode(data_filters),
             "units": Unit.objects.active().order_by("name").only("slug", "name"),
             "categories": Category.objects.filter(is_active=True, unit__is_active=True).only("pk", "name"),

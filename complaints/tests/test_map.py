@@ -129,6 +129,20 @@ class TestMapPage:
         assert "tile.openstreetmap.org" in response["Content-Security-Policy"]
         assert 'type="application/rss+xml"' in html
 
+    def test_the_period_is_picked_with_indonesian_month_names(self, client, unit_tree):
+        report(unit_tree["satker"], lat="-8.583456", lng="116.116501", title="Lampu jalan padam di Jl. Udayana")
+        today = timezone.localdate()
+        html = client.get("/pengaduan/peta/").content.decode()
+        assert 'type="date"' not in html and ">Desember</option>" in html and 'name="dari_month"' in html
+        later = client.get("/pengaduan/peta/", {"dari_day": 1, "dari_month": 1, "dari_year": today.year + 1})
+        assert "Lampu jalan padam" not in later.content.decode()
+        assert f"dari={today.year + 1}-01-01" in later.content.decode()  # the map's data asks for the same period
+        assert '<option value="1" selected>Januari</option>' in later.content.decode()
+        now = client.get(
+            "/pengaduan/peta/", {"dari_day": today.day, "dari_month": today.month, "dari_year": today.year}
+        )
+        assert "Lampu jalan padam" in now.content.decode()
+
     def test_the_board_offers_the_map_in_a_closed_section(self, client, unit_tree):
         response = client.get("/pengaduan/publik/")
         html = response.content.decode()

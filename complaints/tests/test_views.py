@@ -64,6 +64,19 @@ class TestFiling:
         again = client.get(response["Location"]).content.decode()
         assert code not in again and complaint.display_reference in again
 
+    def test_the_incident_date_is_picked_with_indonesian_month_names(self, client, unit_tree):
+        html = client.get("/pengaduan/").content.decode()
+        assert 'type="date"' not in html and 'name="incident_date_month"' in html
+        assert '<option value="8">Agustus</option>' in html and ">August<" not in html
+        picked = {"incident_date_day": "3", "incident_date_month": "8", "incident_date_year": "2026"}
+        response = client.post("/pengaduan/", {**form_data(), **picked})
+        assert response.status_code == 302 and str(complaint_of(response).incident_date) == "2026-08-03"
+        refused = client.post(
+            "/pengaduan/", {**form_data(), **picked, "incident_date_day": "31", "incident_date_month": "2"}
+        )
+        assert refused.status_code == 400 and "incident_date" in refused.context["form"].errors
+        assert '<option value="2" selected>Februari</option>' in refused.content.decode()  # kept as picked
+
     def test_the_receipt_is_only_for_the_browser_that_filed(self, client, unit_tree):
         response = file_one(client)
         assert Client().get(response["Location"]).status_code == 404

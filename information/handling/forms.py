@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from humas.errors import Refused
+from humas.forms import DayPicker, YearsAround
 from humas.uploads import MB
 from information.handling import workflow
 from information.models import DECISIONS, Exemption, InformationClass, ListItem, Status
@@ -113,7 +114,7 @@ class ObjectionAnswerForm(SignedForm):
 
 class DisputeForm(forms.Form):
     filed_on = forms.DateField(
-        label=_("Registered at the Information Commission on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Registered at the Information Commission on"), widget=DayPicker(years=YearsAround(back=2, ahead=0))
     )
 
 

@@ -187,3 +187,19 @@ def test_the_admin_shows_requests_without_the_code_hash_or_the_nik(client, super
     assert page.status_code == 200
     text = page.content.decode()
     assert info_request.tracking_digest not in text and info_request.nik not in text
+
+
+def test_the_ppid_records_a_dispute_date_picked_with_indonesian_month_names(client, unit_tree, ppid, atasan):
+    info_request, _code = file_request(unit_tree["kanwil"])
+    workflow.decide(info_request, by=ppid, decision=workflow.Decision(
+        outcome="not_held", decision_text="Tidak dikuasai.", signer_name="Siti", signer_position="PPID"))  # fmt: skip
+    workflow.file_objection(info_request, grounds=["refused_exemption"], reason="Keberatan.")
+    workflow.answer_objection(info_request, by=atasan, upheld=False, answer="Tetap.", signer_name="Made",
+                              signer_position="Atasan PPID")  # fmt: skip
+    client.force_login(ppid)
+    page = client.get(reverse("information_staff:detail", args=[info_request.pk])).content.decode()
+    assert 'name="filed_on_month"' in page and ">Desember</option>" in page and 'type="date"' not in page
+    today = timezone.localdate()
+    url = reverse("information_staff:action", args=[info_request.pk, "record_dispute"])
+    client.post(url, {"filed_on_day": today.day, "filed_on_month": today.month, "filed_on_year": today.year})
+    assert Objection.objects.get(request=info_request).dispute_filed_on == today

@@ -85,6 +85,14 @@ def test_the_xlsx_holds_the_same_figures(client, viewer, month):
     assert sentiment == [("Berita", 2, 1, 2), ("Pengaduan", 0, 0, 1)]
 
 
+def test_the_month_is_picked_with_indonesian_names(client, viewer, month):
+    client.force_login(viewer)
+    response = client.get("/staf/isu/analisis/", {"bulan_0": "11", "bulan_1": "2026"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Lombok Post" in html and 'type="month"' not in html
+    assert '<option value="11" selected>November</option>' in html and "bulan=2026-11" in html
+
+
 def test_a_bad_month_says_so_and_shows_this_month(client, viewer, month):
     client.force_login(viewer)
     response = client.get("/staf/isu/analisis/?bulan=2026-13")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from releases.models import Release, ReleasePhoto, Status
 
@@ -87,6 +88,26 @@ def test_scheduling_reads_the_time_in_the_units_zone(unit_tree, editor):
     release.refresh_from_db()
     assert release.status == Status.SCHEDULED
     assert release.publish_at.isoformat() == "2030-01-02T01:00:00+00:00"
+
+
+def test_the_schedule_is_picked_with_indonesian_month_names_and_a_bad_pick_is_kept(unit_tree, editor):
+    release = draft(unit_tree["kanwil"], editor)
+    e = login(editor)
+    e.post(f"/staf/siaran-pers/{release.pk}/langkah/submit/")
+    e.post(f"/staf/siaran-pers/{release.pk}/langkah/approve/")
+    page = e.get(f"/staf/siaran-pers/{release.pk}/").content.decode()
+    assert "datetime-local" not in page and 'name="publish_at_month"' in page and ">Januari</option>" in page
+    year = timezone.localdate().year + 1
+    picked = {"publish_at_day": "2", "publish_at_month": "1", "publish_at_year": str(year)}
+    refused = e.post(f"/staf/siaran-pers/{release.pk}/langkah/schedule/", {**picked, "publish_at_time": ""})
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "Periksa tanggal dan jam terbit" in html
+    assert '<option value="1" selected>Januari</option>' in html and f'<option value="{year}" selected>' in html
+    assert Release.objects.get(pk=release.pk).status == Status.APPROVED
+    e.post(f"/staf/siaran-pers/{release.pk}/langkah/schedule/", {**picked, "publish_at_time": "09.00"})
+    release.refresh_from_db()
+    assert release.status == Status.SCHEDULED
+    assert release.publish_at.isoformat() == f"{year}-01-02T01:00:00+00:00"  # 09.00 WITA
 
 
 @pytest.mark.parametrize(
