@@ -29,14 +29,25 @@ run: $(VENV)/.installed-run
 services:
 	scripts/services
 
-## test: the whole suite on PostgreSQL and Redis, real Celery workers, SMTP sink, PgBouncer and Chromium
+# the fast tier is spread over the cores (pytest-xdist: each worker its own test database, cache prefix and files)
+PARALLEL := -n auto --maxprocesses=4
+
+## test: the whole suite on PostgreSQL and Redis, real Celery workers, SMTP sink, PgBouncer and Chromium: the
+## fast tier on every core, then the browser and slow tiers one test at a time (they start servers, stop Redis,
+## restart PostgreSQL). With PYTEST_ARGS, one pytest run with just those arguments.
 test: services $(VENV)/.installed-dev
+ifeq ($(strip $(PYTEST_ARGS)),)
+	$(BIN)/python -m pytest $(PARALLEL) -q -m "not browser and not slow"; fast=$$?; \
+	$(BIN)/python -m pytest -m "browser or slow"; rest=$$?; \
+	test $$fast -eq 0 && test $$rest -eq 0
+else
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+endif
 
 ## test-fast: the edit loop: everything but the browser tests and the tests that start processes
 test-fast: $(VENV)/.installed-dev
 	scripts/services --core
-	$(BIN)/python -m pytest -m "not browser and not slow" -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PARALLEL) -m "not browser and not slow" -q $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -12,6 +12,11 @@ os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("CACHE_KEY_PREFIX", "humas-test")
 os.environ.setdefault("MONITORING_ALLOW_LOOPBACK", "true")  # the feeds the tests serve locally
 os.environ.setdefault("HUMAS_VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
+if os.environ.get("PYTEST_XDIST_WORKER"):  # `pytest -n 2`: each worker its own cache keys and files
+    # (pytest-django gives each its own test database)
+    _worker = os.environ["PYTEST_XDIST_WORKER"]
+    os.environ["CACHE_KEY_PREFIX"] += f"-{_worker}"
+    os.environ["HUMAS_VAR_DIR"] = os.path.join(os.environ["HUMAS_VAR_DIR"], _worker)
 
 from humas.settings import *  # noqa: F403
 from humas.settings import STATIC_ROOT, STORAGES, VAR_DIR

@@ -5,12 +5,13 @@ beside the map shows the same reports, a pin dropped on the map reaches the unit
 from __future__ import annotations
 
 import io
-import threading
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from PIL import Image
+
+from tests.servers import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,13 +39,11 @@ def tiles(settings):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.MAP_TILE_URL = f"http://127.0.0.1:{server.server_port}/{{z}}/{{x}}/{{y}}.png"
-    settings.MAP_TILE_ATTRIBUTION = "Peta uji"
-    settings.CONTENT_SECURITY_POLICY_MAP = _map_policy(settings.CONTENT_SECURITY_POLICY, settings.MAP_TILE_URL)
-    yield seen
-    server.shutdown()
+    with serving(Handler) as server:
+        settings.MAP_TILE_URL = f"http://127.0.0.1:{server.server_port}/{{z}}/{{x}}/{{y}}.png"
+        settings.MAP_TILE_ATTRIBUTION = "Peta uji"
+        settings.CONTENT_SECURITY_POLICY_MAP = _map_policy(settings.CONTENT_SECURITY_POLICY, settings.MAP_TILE_URL)
+        yield seen
 
 
 def watch(page, live_server):
@@ -158,21 +157,19 @@ def test_use_my_location_asks_the_browser_only_on_the_click_and_the_geocoder_nam
         def log_message(self, *args):
             pass
 
-    names = ThreadingHTTPServer(("127.0.0.1", 0), Names)
-    threading.Thread(target=names.serve_forever, daemon=True).start()
-    settings.MAP_GEOCODER_URL = f"http://127.0.0.1:{names.server_port}"
-    page.context.grant_permissions(["geolocation"])
-    page.context.set_geolocation({"latitude": -8.5812, "longitude": 116.1034})
-    page.goto("/pengaduan/")
-    page.get_by_role("button", name="Pilih titik di peta").click()
-    page.get_by_role("button", name="Gunakan lokasi saya").click()
-    page.locator(".map-pin").wait_for()
-    assert page.locator("input[name=latitude]").input_value() == "-8.581200"
-    assert page.locator("input[name=longitude]").input_value() == "116.103400"
-    # the place name, asked by the portal (the browser talks to no one else)
-    page.wait_for_function("document.querySelector('input[name=location]').value !== ''")
-    assert page.locator("input[name=location]").input_value() == "Jalan Udayana, Kota Mataram"
-    names.shutdown()
+    with serving(Names) as names:
+        settings.MAP_GEOCODER_URL = f"http://127.0.0.1:{names.server_port}"
+        page.context.grant_permissions(["geolocation"])
+        page.context.set_geolocation({"latitude": -8.5812, "longitude": 116.1034})
+        page.goto("/pengaduan/")
+        page.get_by_role("button", name="Pilih titik di peta").click()
+        page.get_by_role("button", name="Gunakan lokasi saya").click()
+        page.locator(".map-pin").wait_for()
+        assert page.locator("input[name=latitude]").input_value() == "-8.581200"
+        assert page.locator("input[name=longitude]").input_value() == "116.103400"
+        # the place name, asked by the portal (the browser talks to no one else)
+        page.wait_for_function("document.querySelector('input[name=location]').value !== ''")
+        assert page.locator("input[name=location]").input_value() == "Jalan Udayana, Kota Mataram"
 
 
 def test_staff_see_the_queue_on_a_map_and_a_units_area(page, live_server, unit_tree, officer, admin, tiles):

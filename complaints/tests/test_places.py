@@ -4,11 +4,12 @@ from the Nominatim-compatible server (a local stub here), cached; a server that 
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from tests.servers import serving
 
 
 @pytest.fixture
@@ -32,11 +33,9 @@ def geocoder(settings):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.MAP_GEOCODER_URL = f"http://127.0.0.1:{server.server_port}/"
-    yield asked
-    server.shutdown()
+    with serving(Handler) as server:
+        settings.MAP_GEOCODER_URL = f"http://127.0.0.1:{server.server_port}/"
+        yield asked
 
 
 @pytest.mark.django_db

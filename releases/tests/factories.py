@@ -10,7 +10,7 @@ from PIL import Image
 from releases import images, publishing
 
 
-def jpeg_bytes(width: int = 800, height: int = 500, colour=(20, 90, 160), exif: bool = False) -> bytes:
+def jpeg_bytes(width: int = 480, height: int = 300, colour=(20, 90, 160), exif: bool = False) -> bytes:
     image = Image.new("RGB", (width, height), colour)
     out = io.BytesIO()
     kwargs = {}
