@@ -123,9 +123,14 @@ class Category(TimeStampedModel):
 class Complaint(TimeStampedModel):
     # the reporter's code is a secret shown once (humas.codes): the row keeps only its keyed hash. Staff,
     # exports, the staff API and e-mails name a report by its `reference` (year and number, e.g. 2026-000123)
-    tracking_digest = models.CharField(_("tracking code (keyed hash)"), max_length=64, unique=True, editable=False)
+    # unique through Meta.constraints: a unique=True CharField gets a second, LIKE-pattern index on PostgreSQL
+    # that no look-up here uses and every filing would pay for
+    tracking_digest = models.CharField(_("tracking code (keyed hash)"), max_length=64, editable=False)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.COMPLAINT)
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="complaints", on_delete=models.PROTECT)
+    # its index is complaint_queue_idx, which leads with it
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), related_name="complaints", on_delete=models.PROTECT, db_index=False
+    )
     category = models.ForeignKey(
         Category, verbose_name=_("category"), related_name="complaints", on_delete=models.SET_NULL, null=True
     )
@@ -228,6 +233,7 @@ class Complaint(TimeStampedModel):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["tracking_digest"], name="complaint_tracking_digest_unique"),
             models.CheckConstraint(
                 condition=~models.Q(identity_mode="anonymous")
                 | (models.Q(reporter_name="") & models.Q(reporter_email="") & models.Q(reporter_phone="")),
@@ -416,7 +422,8 @@ class RecapCount(models.Model):
     forwarding, so the recap and the dashboard add up a few hundred rows instead of scanning the reports:
     a year's recap reads twelve month rows per unit and facet value, not 365 day rows."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE)
+    # indexed by the unique constraint below, which leads with it
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE, db_index=False)
     grain = models.CharField(_("grain"), max_length=1, choices=Grain.choices)
     start = models.DateField(_("first day"))
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, blank=True)
@@ -446,7 +453,8 @@ class DueCount(models.Model):
     day with deadlines; "overdue" and "due soon" add up the rows before now and up to the next working day.
     Kept up to date by complaints.reporting.summaries whenever a report enters or leaves a state or a deadline moves."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE)
+    # indexed by the unique constraint below, which leads with it
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE, db_index=False)
     due_at = models.DateTimeField(_("due at"))
     count = models.IntegerField(_("count"), default=0)
 
@@ -474,7 +482,8 @@ class HandlingTime(models.Model):
     `on_time` counts those done by their deadline; `rated` and `rating_sum` the ratings of resolved ones.
     Kept up to date by complaints.reporting.summaries; the dashboard reads this month's rows."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE)
+    # indexed by the unique constraint below, which leads with it
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE, db_index=False)
     month = models.DateField(_("month"))
     metric = models.CharField(_("metric"), max_length=8, choices=Metric.choices)
     bucket = models.IntegerField(_("minutes (bucket)"))
@@ -501,7 +510,8 @@ class MapCount(models.Model):
     centres). Kept up to date by complaints.reporting.summaries, so that the public map's clusters add up the
     cells in view instead of every report in them."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE)
+    # indexed by the unique constraint below, which leads with it
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="+", on_delete=models.CASCADE, db_index=False)
     category_id = models.IntegerField(_("category"), default=0)  # 0: none (a NULL would defeat the upsert's key)
     cell_x = models.IntegerField()
     cell_y = models.IntegerField()

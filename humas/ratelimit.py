@@ -71,13 +71,6 @@ def allow(action: str, ident: str) -> bool:
     return hit(action, bucket(ident), limit=policy.current_limit(), window=policy.window)
 
 
-def exceeded(action: str, ident: str) -> bool:
-    """Has `ident` already used up `action`'s limit? Counts nothing: a check made before a request's body is
-    read (humas.security.RequestLimitsMiddleware), the view counts the attempt itself."""
-    policy = POLICIES[action]
-    return peek(action, bucket(ident), window=policy.window) >= policy.current_limit()
-
-
 def allow_mail_to(address: str) -> bool:
     """May the portal send one more stranger-triggered e-mail to `address` now? Counts the e-mail when yes."""
     address = address.strip().lower()
@@ -114,19 +107,6 @@ def count(scope: str, ident: str, *, window: int) -> int:
     except redis.RedisError as exc:
         _redis_outage.failed(exc, "each process counts its own rate limits until it answers")
         return count_here(key, window=window)
-
-
-def peek(scope: str, ident: str, *, window: int) -> int:
-    """How many events fell in the current window, counting none."""
-    key = _key(scope, ident)
-    client = redis_client.client()
-    if client is None or _redis_outage.active():
-        return caches["local"].get(key, 0)
-    try:
-        return int(client.get(caches["default"].make_key(key)) or 0)
-    except redis.RedisError as exc:
-        _redis_outage.failed(exc, "each process counts its own rate limits until it answers")
-        return caches["local"].get(key, 0)
 
 
 def count_here(key: str, *, window: int) -> int:

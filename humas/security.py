@@ -59,6 +59,17 @@ def lockout_address(request: HttpRequest) -> str:
     return ratelimit.bucket(client_ip(request))
 
 
+def allow_post(request: HttpRequest, action: str) -> bool:
+    """Count this request's attempt at `action` once (ratelimit.allow), whoever asks first: the middleware
+    below, before the body is read, or the view itself; the answer is kept on the request for the other."""
+    decided = getattr(request, "humas_rate_limits", None)  # a DRF Request finds its HttpRequest's
+    if decided is None:
+        decided = request.humas_rate_limits = {}
+    if action not in decided:
+        decided[action] = ratelimit.allow(action, client_ip(request))
+    return decided[action]
+
+
 # routes whose POST is refused unread once the client used up the action's rate limit (URL name → policy)
 THROTTLED_POSTS = {
     "complaints:form": "complaint-submit",
@@ -69,10 +80,10 @@ THROTTLED_POSTS = {
 class RequestLimitsMiddleware:
     """Before anything reads a request's body (the CSRF check, a form, a parser): a body larger than
     MAX_REQUEST_BYTES (a multipart upload) or DATA_UPLOAD_MAX_MEMORY_SIZE (anything else) by its Content-Length
-    answers 413, and a POST to a throttled route from a client that
-    already used up its limit answers 429, so a flood of large uploads is neither stored in temporary files
-    nor parsed. The view still counts and checks the attempt itself. A query string carrying a NUL byte
-    answers 400."""
+    answers 413, and a POST to a throttled route is counted (allow_post) and answers 429 once the client used
+    up its limit, so a flood of large uploads is neither stored in temporary files nor parsed. The view asks
+    allow_post too, which gives it the same answer without counting twice. A query string carrying a NUL
+    byte answers 400."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -115,7 +126,7 @@ class RequestLimitsMiddleware:
             action = THROTTLED_POSTS.get(resolve(request.path_info).view_name)
         except Resolver404:
             return None
-        if action and ratelimit.exceeded(action, client_ip(request)):
+        if action and not allow_post(request, action):
             return self.answer(request, 429, _("Too many requests from your network. Wait a while and try again."))
         return None
 

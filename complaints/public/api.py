@@ -27,7 +27,7 @@ from humas import dates, ratelimit
 from humas.api_errors import JSONObjectParser, valid
 from humas.api_views import PublicUnitList
 from humas.errors import Refused
-from humas.security import client_ip
+from humas.security import allow_post, client_ip
 
 
 class CategoryOutput(serializers.ModelSerializer):
@@ -135,7 +135,7 @@ class ComplaintSubmit(APIView):
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: SubmitOutput})
     def post(self, request):
-        if not ratelimit.allow("complaint-submit", client_ip(request)):
+        if not allow_post(request, "complaint-submit"):
             raise Refused(
                 _("Too many reports were sent from your network in the last hour. Try again later."),
                 code="throttled",

@@ -43,7 +43,7 @@ from humas import access, geo, ratelimit, reporter_sessions
 from humas.errors import Refused
 from humas.forms import DayPicker, YearsAround
 from humas.models import Unit
-from humas.security import client_ip
+from humas.security import allow_post, client_ip
 from humas.units import active_unit
 
 SESSION_KIND = "complaint"
@@ -71,7 +71,7 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
     throttled = False
     if request.method == "POST":
         form = WebComplaintForm(request.POST, request.FILES)
-        allowed = ratelimit.allow("complaint-submit", client_ip(request))
+        allowed = allow_post(request, "complaint-submit")
         if not allowed:
             throttled, status = True, 429
         elif form.is_valid():

@@ -15,6 +15,7 @@ from PIL import Image
 
 from complaints.models import Attachment, Complaint, ComplaintEvent, DueCount, EventKind, RecapCount, Status
 from complaints.public import intake
+from complaints.reporting import summaries
 from humas import codes, dates, outbox
 from humas.models import OutboxEmail
 from tests.servers import closed_port
@@ -159,12 +160,16 @@ def test_files_written_before_a_failure_are_removed(unit_tree, settings, tmp_pat
 
 
 @pytest.mark.django_db
-def test_a_failure_after_the_summaries_leaves_no_report_event_count_or_mail(unit_tree, monkeypatch):
-    def broken_enqueue(**kwargs):  # the receipt's row is written last: the report, event and counts are in
-        assert Complaint.objects.count() == 1 and RecapCount.objects.exists()
+def test_a_failure_at_the_last_step_leaves_no_report_event_count_or_mail(unit_tree, monkeypatch):
+    written = summaries.record_new
+
+    def broken_counts(complaint):  # the counts are written last: the report, event and receipt are in
+        assert Complaint.objects.count() == 1 and OutboxEmail.objects.exists()
+        written(complaint)
+        assert RecapCount.objects.exists()
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(outbox, "enqueue", broken_enqueue)
+    monkeypatch.setattr(summaries, "record_new", broken_counts)
     with pytest.raises(RuntimeError):
         intake.submit_complaint(data=make_input(unit_tree["kanwil"]), files=[])
     assert Complaint.objects.count() == 0 and ComplaintEvent.objects.count() == 0
@@ -188,6 +193,9 @@ def test_a_report_without_files_is_filed_in_a_few_plain_statements(unit_tree, dj
     ]  # fmt: skip
     # the summaries' upserts travel together: one round trip for both tables
     assert '; INSERT INTO "complaints_duecount"' in ours[2] and ours[2].count("ON CONFLICT") == 2
+    # … and come last, after the receipt's outbox row: rows every filing of the day shares are locked briefly
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert writes[-1] == ours[2] and any('"humas_outboxemail"' in sql for sql in writes[:-1])
     assert not any(word in sql.upper() for sql in ours for word in ("PREPARE", "EXECUTE ", "NEXTVAL"))
 
 
@@ -341,3 +349,21 @@ def test_enqueue_is_idempotent_per_key(unit_tree):
     again = outbox.enqueue(key="k:1", to="b@example.test", template="emails/complaint_receipt", context=context)
     assert first == again
     assert OutboxEmail.objects.filter(key="k:1").get().to == "a@example.test"
+
+
+@pytest.mark.django_db
+def test_filing_pays_for_no_index_that_no_query_uses():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename, indexdef FROM pg_indexes WHERE tablename LIKE 'complaints_%%'")
+        indexes = cursor.fetchall()
+    complaint = [definition for table, definition in indexes if table == "complaints_complaint"]
+    # the tracking digest is only ever looked up by equality: no LIKE-pattern index beside its unique one
+    assert not [d for d in complaint if "tracking_digest" in d and "pattern_ops" in d]
+    assert [d for d in complaint if "UNIQUE" in d and "(tracking_digest)" in d]
+    # a table's unit index alone is redundant where another index leads with the unit
+    for table in ("complaint", "recapcount", "duecount", "handlingtime", "mapcount"):
+        alone = [d for t, d in indexes if t == f"complaints_{table}" and d.endswith("(unit_id)")]
+        leading = [d for t, d in indexes if t == f"complaints_{table}" and "(unit_id, " in d]
+        assert not alone and leading, table
