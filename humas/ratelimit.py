@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 from dataclasses import dataclass
+from functools import cache
 
 import redis
 from django.conf import settings
@@ -90,6 +91,21 @@ def _key(scope: str, ident: str) -> str:
     return f"rl:{scope}:{digest}"
 
 
+# one command, run atomically by Redis: the first event of a window creates the key with its expiry, every
+# event increments it, so a key never lives unexpiring and the window does not slide
+COUNT_SCRIPT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+
+
+@cache
+def counter(client: redis.Redis):
+    """COUNT_SCRIPT registered with `client` (redis-py sends it by its SHA, and whole when Redis lost it)."""
+    return client.register_script(COUNT_SCRIPT)
+
+
 def count(scope: str, ident: str, *, window: int) -> int:
     """Count one event; returns how many fell in the current `window` seconds (the first starts it)."""
     key = _key(scope, ident)
@@ -97,13 +113,8 @@ def count(scope: str, ident: str, *, window: int) -> int:
     if client is None or _redis_outage.active():
         return count_here(key, window=window)
     try:
-        # MULTI/EXEC, one round trip: the first event of a window creates the key with its expiry, every
-        # event increments it, so a key never lives unexpiring and the window does not slide
         shared_key = caches["default"].make_key(key)  # under the cache's prefix, like its other keys
-        with client.pipeline(transaction=True) as pipe:
-            pipe.set(shared_key, 0, ex=window, nx=True)
-            pipe.incr(shared_key)
-            return pipe.execute()[1]
+        return counter(client)(keys=[shared_key], args=[window])
     except redis.RedisError as exc:
         _redis_outage.failed(exc, "each process counts its own rate limits until it answers")
         return count_here(key, window=window)
