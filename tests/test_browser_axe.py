@@ -66,6 +66,8 @@ def staff_pages(unit_tree):
 
 
 def severe_violations(page) -> list[str]:
+    # judged as the page rests: a control fading to its disabled look must be judged faded, every time
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     page.evaluate(AXE_SCRIPT)
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [

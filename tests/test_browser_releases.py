@@ -43,8 +43,11 @@ def test_writer_drafts_editor_publishes_public_page_on_a_phone(page, unit_tree):
     page.get_by_label("Judul").fill("Posko Banjir Dibuka di Kota Tengah")
     page.get_by_label("Ringkasan (teras berita)").fill("Warga terdampak dapat melapor ke posko 24 jam.")
     editor = page.locator(".ProseMirror[contenteditable=true]")
+    # nothing to undo yet, and assistive technology hears it (the editor only fades the button)
+    page.locator('.prose-menubar__button[title="undo"][aria-disabled="true"]').wait_for()
     editor.click()
     page.keyboard.type("Posko bersama dibuka sejak Senin pagi.")
+    page.locator('.prose-menubar__button[title="undo"][aria-disabled="false"]').wait_for()
     page.get_by_label("Tempat (dateline)").fill("Kota Tengah")
     page.locator("[data-preview-body]").get_by_text("Posko bersama dibuka").wait_for()  # live preview follows
     assert page.evaluate("window.__csp || []") == []  # the editor runs under the strict CSP

@@ -44,6 +44,29 @@
     box.setAttribute("aria-labelledby", label.id);
     box.setAttribute("aria-multiline", "true");
   };
+  // --- its toolbar's unavailable buttons (undo with nothing to undo, a link with nothing selected) say so to
+  //     assistive technology too: the editor marks them only with a class and 30 % opacity ---
+  var BUTTON = "prose-menubar__button";
+  var markUnavailable = function (button) {
+    var off = button.classList.contains("disabled") && !button.classList.contains("active");
+    if (button.getAttribute("aria-disabled") !== String(off)) { button.setAttribute("aria-disabled", String(off)); }
+  };
+  var markAll = function (root) { root.querySelectorAll("." + BUTTON).forEach(markUnavailable); };
+  // watched from the start, whenever the editor builds its toolbar (before or after this script runs)
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      if (record.type === "attributes") {
+        if (record.target.classList.contains(BUTTON)) { markUnavailable(record.target); }
+        return;
+      }
+      record.addedNodes.forEach(function (node) {
+        if (node.nodeType !== 1) { return; }
+        if (node.classList.contains(BUTTON)) { markUnavailable(node); }
+        markAll(node);
+      });
+    });
+  }).observe(document.body, { attributes: true, attributeFilter: ["class"], childList: true, subtree: true });
+  markAll(document);
   document.addEventListener("prose-editor:ready", function (event) {
     var editor = event.detail && event.detail.editor;
     if (editor && editor.view && editor.view.dom) { nameEditor(editor.view.dom); }
