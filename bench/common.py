@@ -33,15 +33,24 @@ def manage(*args: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
-def fresh_database(name: str) -> None:
+def _admin(*statements: str) -> None:
     import psycopg2
 
     conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
     conn.autocommit = True
     with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        for statement in statements:
+            cursor.execute(statement)
     conn.close()
+
+
+def fresh_database(name: str) -> None:
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+
+
+def drop_database(name: str) -> None:
+    """A benchmark's database, once its figures are printed (they can be large: a million reports)."""
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def free_port() -> int:

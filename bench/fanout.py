@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
 
-from bench.common import PYTHON, bench_env, fresh_database, manage  # noqa: E402
+from bench.common import PYTHON, bench_env, drop_database, fresh_database, manage  # noqa: E402
 from tests.smtp_sink import free_port  # noqa: E402
 
 DATABASE = "humas_bench_mail"
@@ -239,13 +239,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            import psycopg2
-
-            conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-            conn.autocommit = True
-            with conn.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-            conn.close()
+            drop_database(DATABASE)
     print(json.dumps({"sizes": results, "sink_received": received}))
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import Gunicorn, bench_env, fresh_database, manage
+from bench.common import Gunicorn, bench_env, drop_database, fresh_database, manage
 
 DATABASE = os.environ.get("BENCH_MAP_DATABASE", "humas_bench_map")
 REDIS_URL = os.environ.get("BENCH_MAP_REDIS_URL", "redis://127.0.0.1:6379/4")
@@ -150,16 +150,6 @@ def measure(env: dict[str, str], requests: int) -> tuple[dict, dict, dict]:
     return times, statuses, counts
 
 
-def drop_database() -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    conn.close()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes for CI")
@@ -208,7 +198,7 @@ def main_and_clean_up() -> int:
     try:
         return main()
     finally:
-        drop_database()
+        drop_database(DATABASE)
 
 
 if __name__ == "__main__":

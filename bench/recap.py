@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import Gunicorn, bench_env, fresh_database, manage
+from bench.common import Gunicorn, bench_env, drop_database, fresh_database, manage
 
 DATABASE = os.environ.get("BENCH_RECAP_DATABASE", "humas_bench_recap")
 REDIS_URL = os.environ.get("BENCH_RECAP_REDIS_URL", "redis://127.0.0.1:6379/4")
@@ -198,17 +198,6 @@ def measure(env: dict[str, str], cookie: str, requests: int) -> tuple[dict[str, 
     return times, statuses
 
 
-def drop_database() -> None:
-    """The 1,000,000-report database is large: it goes once the figures are printed (unless --keep)."""
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    conn.close()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes for CI")
@@ -275,7 +264,7 @@ def main_and_clean_up() -> int:
         return main()
     finally:
         if not keep:
-            drop_database()
+            drop_database(DATABASE)
 
 
 if __name__ == "__main__":
