@@ -7,6 +7,7 @@ Indonesian abbreviation. Working days skip Saturdays, Sundays, Indonesia's natio
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import Q
 from django.utils import timezone, translation
 
 ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -61,6 +63,28 @@ def day_span(start: date, end: date, tz_name: str | None = None) -> tuple[dateti
     midnight and the midnight after the last day, for `moment >= first and moment < after` filters."""
     tz = zone(tz_name)
     return datetime.combine(start, time.min, tz), datetime.combine(end + timedelta(days=1), time.min, tz)
+
+
+def units_by_zone(units) -> dict[str, list[int]]:
+    """The units' ids grouped by their time zone, for filters that read each unit in its own calendar."""
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for unit in units:
+        grouped[unit.time_zone].append(unit.pk)
+    return grouped
+
+
+def in_local_days(units, start: date, end: date, *, unit_field: str, moment_field: str) -> Q | None:
+    """A filter for rows of `units` whose `moment_field` falls on the days `start` to `end` (both included) in
+    each unit's own calendar: one condition per time zone, so one query whatever the number of units. None
+    when there are no units."""
+    grouped = units_by_zone(units)
+    if not grouped:
+        return None
+    wanted = Q(pk__in=[])
+    for zone_name, ids in grouped.items():
+        first, after = day_span(start, end, zone_name)
+        wanted |= Q(**{f"{unit_field}__in": ids, f"{moment_field}__gte": first, f"{moment_field}__lt": after})
+    return wanted
 
 
 def format_date(value: date | datetime, *, language: str | None = None, weekday: bool = True) -> str:

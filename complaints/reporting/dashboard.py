@@ -10,7 +10,6 @@ hours above it (see `median_of`), so they are exact to the minute below an hour 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -122,9 +121,7 @@ def summary(units: list[Unit], now: datetime | None = None) -> Summary:
         by_status[Status(row["status"])] = row["n"] or 0
 
     # "today" is each unit's own calendar day
-    by_zone: dict[str, list[int]] = defaultdict(list)
-    for unit in units:
-        by_zone[unit.time_zone].append(unit.pk)
+    by_zone = dates.units_by_zone(units)
     today_q = Q(pk__in=[])
     for zone_name, ids in by_zone.items():
         today_q |= Q(unit_id__in=ids, start=dates.to_local(now, zone_name).date())
