@@ -14,12 +14,22 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
 Purge = Callable[[datetime], int]
 PURGES: dict[str, Purge] = {}
+
+
+def data_download(data: dict, filename: str) -> JsonResponse:
+    """What the portal holds about a person's report or request, as the JSON file they download (their right
+    of access under UU 27/2022): readable, never cached on the way."""
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def register(name: str, purge: Purge) -> None:

@@ -5,7 +5,7 @@ admin confirms it in the complaint admin). Both need the reporter's tracking ses
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,16 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 from complaints import retention
 from complaints.public.views import tracked_complaint
 from humas.errors import Refused
+from humas.retention import data_download
 
 
 @never_cache
 @require_GET
 def my_data(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = tracked_complaint(request, pk)
-    response = JsonResponse(retention.export(complaint), json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="pengaduan-{complaint.pk}.json"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return data_download(retention.export(complaint), f"pengaduan-{complaint.pk}.json")
 
 
 @require_POST

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from humas import ratelimit
 from humas.errors import Refused
 from humas.models import Unit
+from humas.retention import data_download
 from humas.security import client_ip
 from information import clock, retention
 from information.handling import workflow
@@ -147,10 +148,7 @@ def object_view(request: HttpRequest, pk: int) -> HttpResponse:
 def my_data(request: HttpRequest, pk: int) -> HttpResponse:
     """What the portal holds about the request, for its requester (JSON; the tracking session only)."""
     info_request = tracked_request(request, pk)
-    response = JsonResponse(retention.export(info_request), json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="permohonan-informasi-{info_request.pk}.json"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return data_download(retention.export(info_request), f"permohonan-informasi-{info_request.pk}.json")
 
 
 @never_cache
