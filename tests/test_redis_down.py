@@ -26,7 +26,7 @@ from complaints.models import Complaint
 from humas import outbox
 from humas.models import OutboxEmail
 from releases.tests.factories import published
-from tests.servers import ROOT, collect_static, free_port, gunicorn, production_env, stop
+from tests.servers import ROOT, collect_static, gunicorn, production_env, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -72,14 +72,6 @@ class RedisServer:
 
     def client(self) -> redis.Redis:
         return redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=1, socket_timeout=1)
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    server = RedisServer(free_port(), tmp_path / "redis.log")
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from tests.servers import ROOT, collect_static, free_port, gunicorn, production_env, stop
 from tests.smtp_sink import Sink
-from tests.test_redis_down import Portal, RedisServer
+from tests.test_redis_down import Portal
 
 
 class RestartableSink:
@@ -61,14 +61,6 @@ def smtp():
     sink.start()
     yield sink
     sink.stop()
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    server = RedisServer(free_port(), tmp_path / "redis.log")
-    server.start()
-    yield server
-    server.stop()
 
 
 @dataclass
