@@ -1,4 +1,4 @@
-"""Intake: a citizen's report becomes a Complaint, its attachments and its first event, in one transaction.
+"""Intake: a citizen's report becomes a Complaint, its attachments and its first event, all or nothing.
 The receipt e-mail goes through the outbox, so a broker outage never loses it."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,7 +35,7 @@ from complaints.models import (
     private_storage,
 )
 from complaints.reporting import summaries
-from humas import codes, dates, outbox, ratelimit, units
+from humas import codes, dates, db, outbox, ratelimit, units
 from humas.errors import Refused
 from humas.models import Unit
 from humas.uploads import MB, clean_image, clean_pdf, safe_display_name, sniff
@@ -227,7 +227,7 @@ def submit_complaint(
     *, data: ComplaintInput, files: list, channel: str = Channel.WEB, language: str | None = None, by=None
 ) -> Complaint:
     """File a report: the complaint, its attachments, its first event, its share of the summary tables and
-    the receipt e-mail's outbox row in one transaction (the e-mail is sent after commit). `by` is the staff
+    the receipt e-mail's outbox row, all or nothing (the e-mail is sent after commit). `by` is the staff
     member who recorded a report received by phone, letter, WhatsApp…; None when the citizen filed it."""
     prepared = prepare_attachments(files)  # heavy work and every refusal happen before the transaction
     language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
@@ -238,6 +238,9 @@ def submit_complaint(
     receipt = bool(email) and (by is not None or ratelimit.allow_mail_to(email))
     for attempt in range(3):
         try:
+            if not prepared and not receipt:
+                # the report, its event and its counts alone: one statement (`_store`), atomic by itself
+                return _create(data, prepared, channel, language, [], by, receipt=False)
             return _atomic_with_files(
                 lambda stored: _create(data, prepared, channel, language, stored, by, receipt=receipt)
             )
@@ -264,7 +267,7 @@ def _create(
     now = timezone.now()
     verify_by, respond_by = dates.deadlines(now, [sla.VERIFY_DAYS, sla.FIRST_RESPONSE_DAYS], unit.time_zone)
     code = codes.new_code()
-    complaint = Complaint.objects.create(
+    complaint = Complaint(
         kind=data.kind,
         unit=unit,
         category=data.category,
@@ -289,17 +292,49 @@ def _create(
         response_due_at=respond_by,
         tracking_digest=codes.digest(code),
     )
+    event = ComplaintEvent(kind=EventKind.SUBMITTED, by_reporter=by is None, actor=by, to_status=Status.NEW)
+    # with nothing else to write, the counts go with the report; otherwise they are written last: their rows
+    # are shared by every filing of the unit that day, so they stay locked only from there to the commit
+    alone = not prepared and not receipt
+    complaint, event = _store(complaint, event, counts=alone)
     complaint.issued_code = codes.display(code, TRACKING_PREFIX)
-    event = ComplaintEvent.objects.create(
-        complaint=complaint, kind=EventKind.SUBMITTED, by_reporter=by is None, actor=by, to_status=Status.NEW
-    )
     if receipt:
         send_receipt(complaint)
     store_attachments(complaint, event, prepared, stored)
-    # last: its rows are shared by every filing of the unit that day, so they stay locked only from here to
-    # the commit (not while the files are written), and concurrent filings wait on each other the least
-    summaries.record_new(complaint)
+    if not alone:
+        summaries.record_new(complaint)
     return complaint
+
+
+def _store(complaint: Complaint, event: ComplaintEvent, *, counts: bool) -> tuple[Complaint, ComplaintEvent]:
+    """Insert the new report and its first event and, with `counts`, add its shares to the summary tables.
+    On PostgreSQL one message does it all (humas.db): the summaries' upserts (locking their rows in the same
+    order as every other writer of them), then one statement inserting the report and the event that points
+    to it; elsewhere (the embedded SQLite) the ORM saves them one by one in a transaction."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            complaint.save(force_insert=True)
+            event.complaint = complaint
+            event.save(force_insert=True)
+            if counts:
+                summaries.record_new(complaint)
+        return complaint, event
+    report_sql, report_params = db.insert(complaint)  # first: it stamps created_at, which the counts read
+    event_sql, event_params = db.insert(event, given={"complaint_id": "(SELECT id FROM report)"})
+    parts = summaries.new_report(complaint) if counts else []
+    # both INSERTs come from humas.db.insert: SQL text of the models' own tables and columns, values as parameters
+    both = f"WITH report AS ({report_sql}), event AS ({event_sql}) SELECT report.id, event.id FROM report, event"  # noqa: S608
+    parts.append((both, [*report_params, *event_params]))
+    with connection.cursor() as cursor:
+        # one message: PostgreSQL runs its statements as one transaction and answers with the last one's rows
+        cursor.execute("; ".join(sql for sql, _ in parts), [value for _, values in parts for value in values])
+        report_id, event_id = cursor.fetchone()
+    summary_shares = complaint.summary_shares
+    complaint = db.loaded(
+        complaint, report_id, unit=complaint.unit, category=complaint.category, social_channel=complaint.social_channel
+    )
+    complaint.summary_shares = summary_shares
+    return complaint, db.loaded(event, event_id, complaint=complaint, actor=event.actor)
 
 
 def unit_for(data: ComplaintInput, *, within: Unit | None = None) -> Unit | None:

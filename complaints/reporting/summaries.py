@@ -121,8 +121,7 @@ def track(complaint: Complaint) -> None:
 
 def record_new(complaint: Complaint) -> None:
     """A report was filed: add its shares (inside the intake transaction, after it is saved)."""
-    track(complaint)
-    _write(_difference({}, complaint.summary_shares))
+    _send(new_report(complaint))
 
 
 def record_change(complaint: Complaint) -> None:
@@ -131,7 +130,7 @@ def record_change(complaint: Complaint) -> None:
     if before is None:
         raise RuntimeError("record_change needs a report locked through workflow.locked")
     after = shares(complaint)
-    _write(_difference(before, after))
+    _send(upserts(_difference(before, after)))
     # the public map's cached answers go stale (a new report is not on it: only staff's changes bump it)
     transaction.on_commit(mapdata.bump_version)
     complaint.summary_shares = after
@@ -157,24 +156,35 @@ def _adapt(value):
     return value
 
 
-def _write(changes: Shares) -> None:
-    """One upsert per table, rows in key order so that two transactions lock rows in the same order; on
-    PostgreSQL all of them in one round trip."""
+def upserts(changes: Shares) -> list[tuple[str, list]]:
+    """The statements adding `changes` to the summaries: one upsert per table, tables in TABLES order and rows
+    in key order, so that two transactions lock rows in the same order."""
     by_table: dict[str, list[tuple[tuple, tuple[int, ...]]]] = defaultdict(list)
     for (table, key), delta in changes.items():
         by_table[table].append((key, delta))
-    statements, params = [], []
+    statements = []
     for table in TABLES:
         rows = sorted(by_table.get(table, []))
         if rows:
-            statements.append(_upsert(table, len(rows)))
-            params.append([_adapt(v) for key, delta in rows for v in (*key, *delta)])
+            statements.append((_upsert(table, len(rows)), [_adapt(v) for key, delta in rows for v in (*key, *delta)]))
+    return statements
+
+
+def new_report(complaint: Complaint) -> list[tuple[str, list]]:
+    """The upserts that add a new report's shares, for intake to send with the report itself (on PostgreSQL
+    the report, its event and these travel as one message; see humas.db)."""
+    track(complaint)
+    return upserts(_difference({}, complaint.summary_shares))
+
+
+def _send(statements: list[tuple[str, list]]) -> None:
+    """Run the upserts; on PostgreSQL all of them in one round trip."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and statements:
             # psycopg2 sends statements separated by ";" in one message: one round trip for every table
-            cursor.execute("; ".join(statements), [v for values in params for v in values])
+            cursor.execute("; ".join(sql for sql, _ in statements), [v for _, values in statements for v in values])
             return
-        for statement, values in zip(statements, params, strict=True):
+        for statement, values in statements:
             cursor.execute(statement, values)
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.utils import timezone
 from PIL import Image
 
@@ -176,27 +177,115 @@ def test_a_failure_at_the_last_step_leaves_no_report_event_count_or_mail(unit_tr
     assert not RecapCount.objects.exists() and not DueCount.objects.exists() and not OutboxEmail.objects.exists()
 
 
-@pytest.mark.django_db
-def test_a_report_without_files_is_filed_in_a_few_plain_statements(unit_tree, django_assert_max_num_queries):
+def filed_alone(unit, **overrides):
+    """File a report with nothing else to write (anonymous: no receipt; no files), capturing its queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    unit = unit_tree["kanwil"]
-    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(7):
-        complaint = intake.submit_complaint(data=make_input(unit), files=[])
-    assert complaint.pk is not None and OutboxEmail.objects.filter(key=f"complaint-receipt:{complaint.pk}").exists()
-    # the report, its event and its counts are plain INSERTs (the outbox row is humas.outbox's business)
-    ours = [q["sql"] for q in queries.captured_queries if '"complaints_' in q["sql"]]
-    assert [sql.split(" (")[0] for sql in ours] == [
-        'INSERT INTO "complaints_complaint"', 'INSERT INTO "complaints_complaintevent"',
-        'INSERT INTO "complaints_recapcount"',
+    with CaptureQueriesContext(connection) as queries:
+        report = intake.submit_complaint(data=make_input(unit, identity_mode="anonymous", **overrides), files=[])
+    return report, [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_alone_is_filed_in_one_message_without_a_transaction_block(unit_tree):
+    report, sql = filed_alone(unit_tree["kanwil"])
+    # one round trip: no BEGIN or COMMIT around it (PostgreSQL runs one message as one transaction); the
+    # holidays the deadlines skip are read once per process (humas.dates), here the first time
+    assert [q for q in sql if not q.startswith('SELECT "humas_collectiveleaveday"')] == sql[-1:], sql
+    message = sql[-1]
+    # the counts first, their rows locked in the order of every other writer of them (recap, then due)…
+    parts = [part.split(" (")[0] for part in message.split("; ")]
+    assert parts == [
+        'INSERT INTO "complaints_recapcount"', 'INSERT INTO "complaints_duecount"', "WITH report AS",
     ]  # fmt: skip
-    # the summaries' upserts travel together: one round trip for both tables
-    assert '; INSERT INTO "complaints_duecount"' in ours[2] and ours[2].count("ON CONFLICT") == 2
-    # … and come last, after the receipt's outbox row: rows every filing of the day shares are locked briefly
-    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
-    assert writes[-1] == ours[2] and any('"humas_outboxemail"' in sql for sql in writes[:-1])
-    assert not any(word in sql.upper() for sql in ours for word in ("PREPARE", "EXECUTE ", "NEXTVAL"))
+    # … then the report and the event that points to it, in one statement
+    assert 'event AS (INSERT INTO "complaints_complaintevent"' in message and "(SELECT id FROM report)" in message
+    assert not any(word in message.upper() for word in ("PREPARE", "EXECUTE ", "NEXTVAL", "CURRVAL", "LASTVAL"))
+    stored = Complaint.objects.get()
+    assert stored.pk == report.pk and report.issued_code
+    event = ComplaintEvent.objects.get()
+    assert (event.complaint_id, event.kind, event.by_reporter, event.to_status) == (
+        report.pk, EventKind.SUBMITTED, True, Status.NEW
+    )  # fmt: skip
+    day = RecapCount.objects.get(unit=unit_tree["kanwil"], grain="d", kind="", status="", channel="")
+    assert day.count == 1 and DueCount.objects.get().count == 1
+    # what the caller gets back is a saved instance, as if read from the database
+    assert report._state.adding is False and report._state.db == "default"
+    assert report.unit == unit_tree["kanwil"] and report.created_at == stored.created_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_message_stores_exactly_what_the_orm_stores(unit_tree, categories, monkeypatch):
+    """The message renders each value with the fields' own methods; the ORM path (the embedded SQLite's)
+    must store the same report, event and counts."""
+    from django.db import connection
+
+    from complaints.models import Channel
+
+    def rows():
+        report = Complaint.objects.values().get()
+        event = ComplaintEvent.objects.values().get()
+        counts = sorted(RecapCount.objects.values_list("grain", "kind", "status", "channel", "count"))
+        return report, event, counts, sorted(DueCount.objects.values_list("count", flat=True))
+
+    def file():
+        intake.submit_complaint(
+            data=make_input(category=categories["layanan"], identity_mode="anonymous", latitude=None, location="Pasar"),
+            files=[],
+            channel=Channel.API,
+            language="en",
+        )
+
+    file()
+    by_message = rows()
+    Complaint.objects.all().delete()
+    RecapCount.objects.all().delete()
+    DueCount.objects.all().delete()
+    monkeypatch.setattr(connection, "vendor", "orm-path")  # _store and the summaries take the ORM's way
+    file()
+    by_orm = rows()
+    moments = {"id", "created_at", "updated_at", "consent_at", "tracking_digest", "complaint_id"}
+    for message_row, orm_row in zip(by_message[:2], by_orm[:2], strict=True):
+        assert {k: v for k, v in message_row.items() if k not in moments} == {
+            k: v for k, v in orm_row.items() if k not in moments
+        }
+    assert by_message[2:] == by_orm[2:]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_at_the_end_of_the_message_leaves_nothing(unit_tree, monkeypatch):
+    from humas import db
+
+    rendered = db.insert
+
+    def dangling_event(instance, given=None):  # the event points to no report: refused at the commit
+        if isinstance(instance, ComplaintEvent):
+            given = {"complaint_id": "(SELECT id FROM report) + 1000000"}
+        return rendered(instance, given=given)
+
+    monkeypatch.setattr(db, "insert", dangling_event)
+    with pytest.raises(IntegrityError):
+        filed_alone(unit_tree["kanwil"])
+    assert not Complaint.objects.exists() and not ComplaintEvent.objects.exists()
+    assert not RecapCount.objects.exists() and not DueCount.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_report_with_a_receipt_writes_its_counts_last(unit_tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        report = intake.submit_complaint(data=make_input(unit_tree["kanwil"]), files=[])
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("INSERT", "WITH"))]
+    # the report and its event, then the receipt's outbox row, then the counts: rows every filing of the day
+    # shares are locked from there to the commit only
+    assert [sql.split(" (")[0] for sql in writes] == [
+        "WITH report AS", 'INSERT INTO "humas_outboxemail"', 'INSERT INTO "complaints_recapcount"',
+    ]  # fmt: skip
+    assert '; INSERT INTO "complaints_duecount"' in writes[2]
+    assert OutboxEmail.objects.filter(key=f"complaint-receipt:{report.pk}").exists()
 
 
 # --- attachments ------------------------------------------------------------------------------------------------
