@@ -236,14 +236,14 @@ def submit_complaint(
     # limited. Asked before the transaction, which then waits on nothing outside the database.
     email = "" if data.identity_mode == IdentityMode.ANONYMOUS else data.reporter_email
     receipt = bool(email) and (by is not None or ratelimit.allow_mail_to(email))
+
+    def work(stored: list[str]) -> Complaint:
+        return _create(data, prepared, channel, language, stored, by, receipt=receipt)
+
     for attempt in range(3):
         try:
-            if not prepared and not receipt:
-                # the report, its event and its counts alone: one statement (`_store`), atomic by itself
-                return _create(data, prepared, channel, language, [], by, receipt=False)
-            return _atomic_with_files(
-                lambda stored: _create(data, prepared, channel, language, stored, by, receipt=receipt)
-            )
+            # the report, its event and its counts alone are one message (`_store`), atomic by itself
+            return work([]) if not prepared and not receipt else _atomic_with_files(work)
         except IntegrityError as exc:
             # a tracking code drawn twice (1 in 2^60): draw again; any other integrity error is a bug
             if "tracking_digest" not in str(exc) or attempt == 2:
@@ -329,11 +329,9 @@ def _store(complaint: Complaint, event: ComplaintEvent, *, counts: bool) -> tupl
         # one message: PostgreSQL runs its statements as one transaction and answers with the last one's rows
         cursor.execute("; ".join(sql for sql, _ in parts), [value for _, values in parts for value in values])
         report_id, event_id = cursor.fetchone()
-    summary_shares = complaint.summary_shares
     complaint = db.loaded(
         complaint, report_id, unit=complaint.unit, category=complaint.category, social_channel=complaint.social_channel
     )
-    complaint.summary_shares = summary_shares
     return complaint, db.loaded(event, event_id, complaint=complaint, actor=event.actor)
 
 

@@ -173,8 +173,7 @@ def upserts(changes: Shares) -> list[tuple[str, list]]:
 def new_report(complaint: Complaint) -> list[tuple[str, list]]:
     """The upserts that add a new report's shares, for intake to send with the report itself (on PostgreSQL
     the report, its event and these travel as one message; see humas.db)."""
-    track(complaint)
-    return upserts(_difference({}, complaint.summary_shares))
+    return upserts(_difference({}, shares(complaint)))
 
 
 def _send(statements: list[tuple[str, list]]) -> None:
